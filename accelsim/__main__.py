@@ -1,0 +1,3 @@
+from accelsim.cli.main import main
+
+main()

@@ -1,0 +1,51 @@
+"""The typed pipeline: load a model, load a hardware config, simulate.
+
+``simulate(load_model(path), load_hw(path)) -> RunResult``. Everything the CLI,
+the reports and the explorer do goes through these calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from accelsim.hw.config import HwConfig
+from accelsim.hw.factory import build_accelerator, build_policy
+from accelsim.sim.results import SimulationResult
+from accelsim.workload.ir import Network
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One model on one hardware config: what ran where, and the simulation's results."""
+
+    model_name: str
+    model_source: str
+    hw_name: str
+    policy: str
+    activation_bits: int
+    sim: SimulationResult
+
+
+def simulate(network: Network, hw: HwConfig) -> RunResult:
+    """Run ``network``'s schedule on ``hw`` under its configured policy."""
+    policy = build_policy(hw)
+    sim = build_accelerator(hw).run(network.work(), policy)
+    return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
+                     policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
+
+
+def _repo_file(*parts: str) -> Path:
+    """A file of the source checkout accelsim runs from, else of the working folder."""
+    beside_package = Path(__file__).resolve().parents[1].joinpath(*parts)
+    return beside_package if beside_package.exists() else Path.cwd().joinpath(*parts)
+
+
+def bundled_model_path() -> Path:
+    """``models/mobilenet_cifar10.onnx``: the paper's MobileNet, alpha 1, rho 1."""
+    return _repo_file("models", "mobilenet_cifar10.onnx")
+
+
+def bundled_hw_path(name: str = "1mb_ddr3.yaml") -> Path:
+    """A config from ``hwconfigs/``."""
+    return _repo_file("hwconfigs", name)

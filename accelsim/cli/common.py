@@ -1,0 +1,59 @@
+"""What every command shares: one console, and user errors as one line with exit 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from accelsim.errors import AccelsimError
+
+def _console() -> Console:
+    """Rich's console; when the output is not a terminal and COLUMNS is unset, 132
+    columns (rather than rich's 80) so that piped tables keep every digit."""
+    probe = Console()
+    if not probe.is_terminal and "COLUMNS" not in os.environ:
+        return Console(highlight=False, width=132)
+    return Console(highlight=False)
+
+
+console = _console()
+T = TypeVar("T")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` as one line on stderr; return the exit to raise (status 2)."""
+    sys.stderr.write(f"accelsim: error: {' '.join(message.split())}\n")
+    return typer.Exit(code=2)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn :class:`AccelsimError` into one line on stderr and exit status 2."""
+    try:
+        yield
+    except AccelsimError as exc:
+        raise fail(str(exc)) from None
+
+
+def check_output_path(path: Path | None, option: str) -> None:
+    """Refuse an output path whose folder does not exist, before any work is done."""
+    if path is not None and not path.resolve().parent.is_dir():
+        raise AccelsimError(f"{option} {path}: folder {path.parent} does not exist")
+    if path is not None and path.is_dir():
+        raise AccelsimError(f"{option} {path}: is a folder, expected a file path")
+
+
+def write_output(path: Path, render: Callable[[], str | bytes]) -> None:
+    from accelsim.report.export import write_atomic
+
+    try:
+        write_atomic(path, render())
+    except OSError as exc:
+        raise AccelsimError(f"{path}: cannot write ({exc.strerror or exc})") from None

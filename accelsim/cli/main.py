@@ -1,0 +1,23 @@
+"""The ``accelsim`` command: thin wiring of one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+from accelsim.cli import diff, model, reproduce, run
+
+app = typer.Typer(
+    name="accelsim",
+    help="Simulate DNN inference accelerators from ONNX models: memory, spills and time.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+app.command("run")(run.run)
+app.command("diff")(diff.diff)
+app.command("reproduce")(reproduce.reproduce)
+app.add_typer(model.app, name="model")
+
+
+def main() -> None:
+    app()

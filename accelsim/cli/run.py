@@ -1,0 +1,42 @@
+"""``accelsim run``: one model on one hardware config, as tables and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from accelsim.cli.common import check_output_path, console, user_errors, write_output
+
+
+def run(
+    hw: Annotated[Path, typer.Option("--hw", help="Hardware config (YAML).")],
+    model: Annotated[Optional[Path], typer.Option(
+        "--model", help="ONNX model or layer-table CSV [default: the bundled "
+                        "models/mobilenet_cifar10.onnx].")] = None,
+    csv_path: Annotated[Optional[Path], typer.Option(
+        "--csv", help="Write per-layer results to this CSV file.")] = None,
+    json_path: Annotated[Optional[Path], typer.Option(
+        "--json", help="Write results, the step log and SRAM occupancy to this JSON file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no tables.")] = False,
+) -> None:
+    """Simulate a model layer by layer and print the memory and timing tables."""
+    from accelsim.api import bundled_model_path, simulate
+    from accelsim.hw.config import load_hw
+    from accelsim.report.export import to_csv, to_json
+    from accelsim.report.tables import run_report
+    from accelsim.workload import load_model
+
+    with user_errors():
+        check_output_path(csv_path, "--csv")
+        check_output_path(json_path, "--json")
+        hw_config = load_hw(hw)
+        network = load_model(model if model is not None else bundled_model_path())
+        result = simulate(network, hw_config)
+        if csv_path is not None:
+            write_output(csv_path, lambda: to_csv(result))
+        if json_path is not None:
+            write_output(json_path, lambda: to_json(result))
+    if not quiet:
+        console.print(run_report(result))

@@ -1,0 +1,1 @@
+"""Data shipped with accelsim: the paper's published tables and their errata."""

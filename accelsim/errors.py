@@ -1,0 +1,33 @@
+"""The one error root of accelsim and its few leaves.
+
+Every problem caused by user input (a config, a model file, a table, a trace)
+raises an :class:`AccelsimError` whose message is a single line naming the
+file, the field or node, and what was expected. The CLI prints that line and
+exits with status 2; any other exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class AccelsimError(Exception):
+    """Root of all user-facing errors. ``str(err)`` is one line."""
+
+
+class ConfigError(AccelsimError):
+    """A hardware or sweep configuration is malformed or impossible."""
+
+
+class ModelError(AccelsimError):
+    """A model file (ONNX or layer table) cannot be read or is unsupported."""
+
+
+class UnsupportedOpError(ModelError):
+    """An ONNX node has an op type accelsim does not lower."""
+
+
+class TraceError(AccelsimError):
+    """A DRAM request trace is malformed."""
+
+
+class ResultTableError(AccelsimError):
+    """A result table given to ``accelsim diff`` cannot be compared."""

@@ -1,0 +1,137 @@
+"""Hardware configs: YAML -> validated, frozen pydantic models.
+
+Every problem in a file is reported at once, on one line, as
+``hw.yaml: sram.size: expected a size like "1 MB" or "512 KiB", got 'lots'; ...``.
+Quantities carry units (see :mod:`accelsim.quantity`); a bare number where a
+unit is expected is an error, since "1" could be a byte or a megabyte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from accelsim.errors import ConfigError
+from accelsim.quantity import (
+    parse_ops_per_s,
+    parse_rate_bits_per_s,
+    parse_size_bits,
+)
+
+SizeBits = Annotated[int, BeforeValidator(parse_size_bits), Field(gt=0)]
+RateBitsPerS = Annotated[int, BeforeValidator(parse_rate_bits_per_s), Field(gt=0)]
+OpsPerS = Annotated[int, BeforeValidator(parse_ops_per_s), Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Precision(_Strict):
+    """Bits per stored element."""
+
+    activation_bits: Annotated[int, Field(gt=0, le=64)] = 8
+    weight_bits: Annotated[int, Field(gt=0, le=64)] = 8
+
+
+class Sram(_Strict):
+    """On-chip buffer. ``size``: "1 MB" is 10**6 bytes, "1 MiB" 2**20."""
+
+    size: SizeBits
+
+
+class IdealDram(_Strict):
+    """The paper's DDR bus: a constant-bandwidth pipe ("1 GB/s")."""
+
+    model: Literal["ideal"]
+    bandwidth: RateBitsPerS
+
+
+DramConfig = Annotated[IdealDram, Field(discriminator="model")]
+
+
+class IdealCompute(_Strict):
+    """The paper's matrix-compute unit: a throughput ("1 TOPS") and ops per MAC."""
+
+    model: Literal["ideal"]
+    throughput: OpsPerS
+    ops_per_mac: Annotated[int, Field(gt=0)] = 2
+
+
+ComputeConfig = Annotated[IdealCompute, Field(discriminator="model")]
+
+
+class PaperPolicyConfig(_Strict):
+    """The paper's accounting (NOTES.md). ``weight_bits_per_param``: 1 reproduces
+    the paper's units slip, the hardware's weight precision is the honest value."""
+
+    name: Literal["paper"]
+    weight_bits_per_param: Annotated[int, Field(gt=0, le=64)] = 1
+
+
+PolicyConfig = Annotated[PaperPolicyConfig, Field(discriminator="name")]
+
+
+class HwConfig(_Strict):
+    """One accelerator: SRAM, DDR bus, compute unit, precision and accounting policy."""
+
+    name: str
+    description: str = ""
+    precision: Precision = Precision()
+    sram: Sram
+    dram: DramConfig
+    compute: ComputeConfig
+    policy: PolicyConfig
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{loc}: unknown key"
+    if kind == "missing":
+        return f"{loc}: missing required field"
+    if kind == "union_tag_invalid":
+        ctx = error["ctx"]
+        return (f"{loc}: unknown {ctx['discriminator'].strip(chr(39))} {ctx['tag']!r}; "
+                f"expected one of {ctx['expected_tags']}")
+    if kind == "union_tag_not_found":
+        return f"{loc}: missing {error['ctx']['discriminator']} (which kind of unit this is)"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind.startswith(("greater_than", "less_than", "int_", "string_", "bool_", "model_")):
+        return f"{loc}: {message}, got {error['input']!r}"
+    return f"{loc}: {message}"
+
+
+def validate_hw(data: object, source: str) -> HwConfig:
+    """Validate a parsed mapping; ``source`` names it in errors (a file path)."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of sections (sram, dram, compute, "
+                          f"policy), got {type(data).__name__}")
+    try:
+        return HwConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(e) for e in exc.errors(include_url=False))
+        raise ConfigError(f"{source}: {problems}") from None
+
+
+def load_hw(path: str | Path) -> HwConfig:
+    """Read and validate a hardware YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such hardware config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read hardware config ({exc})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
+    return validate_hw(data, str(path))

@@ -1,0 +1,37 @@
+"""The one place where validated config meets the constructors of simulator units."""
+
+from __future__ import annotations
+
+from accelsim.hw.config import HwConfig, IdealCompute, IdealDram, PaperPolicyConfig
+from accelsim.sim.bus import BusTiming, IdealPipe
+from accelsim.sim.compute.ideal import IdealThroughput
+from accelsim.sim.compute.timing import ComputeTiming
+from accelsim.sim.engine import Accelerator
+from accelsim.sim.policies import PaperPolicy, ResidencyPolicy
+
+
+def build_bus_timing(hw: HwConfig) -> BusTiming:
+    dram = hw.dram
+    if isinstance(dram, IdealDram):
+        return IdealPipe(dram.bandwidth)
+    raise NotImplementedError(type(dram).__name__)  # unreachable: the config union is closed
+
+
+def build_compute_timing(hw: HwConfig) -> ComputeTiming:
+    compute = hw.compute
+    if isinstance(compute, IdealCompute):
+        return IdealThroughput(compute.throughput, compute.ops_per_mac)
+    raise NotImplementedError(type(compute).__name__)
+
+
+def build_policy(hw: HwConfig) -> ResidencyPolicy:
+    policy = hw.policy
+    if isinstance(policy, PaperPolicyConfig):
+        return PaperPolicy(hw.precision.activation_bits, policy.weight_bits_per_param)
+    raise NotImplementedError(type(policy).__name__)
+
+
+def build_accelerator(hw: HwConfig) -> Accelerator:
+    """A fresh machine for one run (SimPy environments are single-use)."""
+    return Accelerator(hw.sram.size, build_bus_timing(hw), build_compute_timing(hw),
+                       hw.precision.activation_bits)

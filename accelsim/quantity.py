@@ -1,0 +1,125 @@
+"""Quantities with units, as people write them in hardware configs, to exact integers.
+
+SI prefixes are decimal ("1 MB" = 10**6 bytes, "1 GB/s" = 10**9 bytes/s), IEC
+prefixes binary ("1 MiB" = 2**20 bytes). A capital B is a byte, a lower-case b
+a bit. Values are parsed exactly (``Fraction``), so "1.5 MB" is 1,500,000
+bytes and "0.1 b" is an error rather than a rounding.
+
+Each parser raises ``ValueError`` with a message of the form
+``expected a size like "1 MB" or "512 KiB", got 'lots'``; the config layer adds
+the file and field.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_NUMBER = r"(?P<num>-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)"
+_PATTERN = re.compile(rf"^\s*{_NUMBER}\s*(?P<unit>[A-Za-z/]+)\s*$")
+
+_SI = {"": 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15}
+_IEC = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+# Sizes and rates of data: prefix + B (bytes) or b (bits).
+_DATA_UNITS: dict[str, Fraction] = {}
+for _p, _f in {**_SI, **_IEC}.items():
+    _DATA_UNITS[f"{_p}B"] = Fraction(_f * 8)
+    _DATA_UNITS[f"{_p}b"] = Fraction(_f)
+_DATA_UNITS["bit"] = _DATA_UNITS["bits"] = Fraction(1)
+_DATA_UNITS["byte"] = _DATA_UNITS["bytes"] = Fraction(8)
+
+_FREQ_UNITS = {"Hz": 1, "kHz": 10**3, "KHz": 10**3, "MHz": 10**6, "GHz": 10**9}
+_OPS_UNITS = {"OPS": 1, "KOPS": 10**3, "MOPS": 10**6, "GOPS": 10**9, "TOPS": 10**12, "POPS": 10**15}
+_TIME_UNITS = {"s": 10**12, "ms": 10**9, "us": 10**6, "ns": 10**3, "ps": 1}
+_ENERGY_UNITS = {"J": 10**15, "mJ": 10**12, "uJ": 10**9, "nJ": 10**6, "pJ": 10**3, "fJ": 1}
+
+
+def _split(text: object, example: str, what: str) -> tuple[Fraction, str]:
+    if isinstance(text, bool) or not isinstance(text, str):
+        raise ValueError(f'expected {what} like "{example}", got {text!r} (a unit is required)')
+    match = _PATTERN.match(text)
+    if not match:
+        raise ValueError(f'expected {what} like "{example}", got {text!r}')
+    value = Fraction(match["num"])
+    if value < 0:
+        raise ValueError(f"{what} must not be negative, got {text!r}")
+    return value, match["unit"]
+
+
+def _exact_int(value: Fraction, text: str, what: str) -> int:
+    if value.denominator != 1:
+        raise ValueError(f"{what} {text!r} is not a whole number of its base unit")
+    return int(value)
+
+
+def _lookup(unit: str, table: dict[str, int] | dict[str, Fraction], text: str, what: str,
+            example: str) -> Fraction:
+    if unit not in table:
+        raise ValueError(
+            f'expected {what} like "{example}", got {text!r}: unknown unit {unit!r} '
+            f"(known: {', '.join(table)})")
+    return Fraction(table[unit])
+
+
+def parse_size_bits(text: object) -> int:
+    """A data size ("1 MB", "512 KiB", "8 Mb") in bits."""
+    example = '1 MB" or "512 KiB'
+    num, unit = _split(text, example, "a size")
+    bits = num * _lookup(unit, _DATA_UNITS, str(text), "a size", example)
+    return _exact_int(bits, str(text), "size")
+
+
+def parse_size_bytes(text: object) -> int:
+    """A data size in whole bytes."""
+    bits = parse_size_bits(text)
+    if bits % 8:
+        raise ValueError(f"size {text!r} is not a whole number of bytes")
+    return bits // 8
+
+
+def parse_rate_bits_per_s(text: object) -> int:
+    """A data rate ("1 GB/s", "12.8 GB/s", "800 Mb/s") in bits per second."""
+    example = "1 GB/s"
+    num, unit = _split(text, example, "a data rate")
+    if not unit.endswith("/s"):
+        raise ValueError(f'expected a data rate like "{example}", got {text!r}: missing "/s"')
+    bits = num * _lookup(unit[:-2], _DATA_UNITS, str(text), "a data rate", example)
+    return _exact_int(bits, str(text), "data rate")
+
+
+def parse_frequency_hz(text: object) -> int:
+    """A clock frequency ("800 MHz", "1.25 GHz") in hertz."""
+    num, unit = _split(text, "800 MHz", "a frequency")
+    return _exact_int(num * _lookup(unit, _FREQ_UNITS, str(text), "a frequency", "800 MHz"),
+                      str(text), "frequency")
+
+
+def parse_ops_per_s(text: object) -> int:
+    """A compute throughput ("1 TOPS", "500 GOPS") in operations per second."""
+    num, unit = _split(text, "1 TOPS", "a throughput")
+    return _exact_int(num * _lookup(unit, _OPS_UNITS, str(text), "a throughput", "1 TOPS"),
+                      str(text), "throughput")
+
+
+def parse_time_ps(text: object) -> int:
+    """A duration ("1.25 ns", "7.8 us") in picoseconds."""
+    num, unit = _split(text, "1.25 ns", "a duration")
+    return _exact_int(num * _lookup(unit, _TIME_UNITS, str(text), "a duration", "1.25 ns"),
+                      str(text), "duration (in ps)")
+
+
+def parse_energy_fj(text: object) -> int:
+    """An energy ("0.2 pJ", "1.3 nJ") in femtojoules."""
+    num, unit = _split(text, "0.2 pJ", "an energy")
+    return _exact_int(num * _lookup(unit, _ENERGY_UNITS, str(text), "an energy", "0.2 pJ"),
+                      str(text), "energy (in fJ)")
+
+
+def format_bits(bits: int) -> str:
+    """Human-readable decimal size of a bit count, for messages and reports."""
+    value = Fraction(bits, 8)
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if value >= factor:
+            return f"{float(value / factor):.4g} {unit}"
+    return f"{float(value):.4g} B"

@@ -1,0 +1,60 @@
+"""Per-layer result rows: the one flat view that tables, CSV, JSON and diffs share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accelsim.api import RunResult
+
+PS_PER_S = 10**12
+
+COLUMNS: tuple[str, ...] = (
+    "layer", "name", "op", "input_fmap_bits", "output_fmap_bits", "weight_params", "macs",
+    "internal_memory_bits", "data_movement_bits", "ddr_read_bits", "ddr_write_bits", "spill",
+    "data_movement_s", "compute_s", "performance_s", "start_s", "end_s",
+    "movement_ps", "compute_ps", "performance_ps", "compute_cycles", "utilization",
+)
+"""CSV column order. Times appear in seconds (floats) and exact picoseconds."""
+
+
+def seconds(time_ps: int) -> float:
+    return time_ps / PS_PER_S
+
+
+def layer_rows(run: RunResult) -> list[dict[str, Any]]:
+    """One dict per executed layer, keys as in :data:`COLUMNS`."""
+    return [
+        {
+            "layer": r.index, "name": r.name, "op": r.op,
+            "input_fmap_bits": r.input_fmap_bits, "output_fmap_bits": r.output_fmap_bits,
+            "weight_params": r.weight_params, "macs": r.macs,
+            "internal_memory_bits": r.internal_memory_bits,
+            "data_movement_bits": r.data_movement_bits,
+            "ddr_read_bits": r.ddr_read_bits, "ddr_write_bits": r.ddr_write_bits,
+            "spill": int(r.spill),
+            "data_movement_s": seconds(r.movement_ps), "compute_s": seconds(r.compute_ps),
+            "performance_s": seconds(r.performance_ps),
+            "start_s": seconds(r.start_ps), "end_s": seconds(r.end_ps),
+            "movement_ps": r.movement_ps, "compute_ps": r.compute_ps,
+            "performance_ps": r.performance_ps,
+            "compute_cycles": r.compute_cycles, "utilization": r.utilization,
+        }
+        for r in run.sim.layers
+    ]
+
+
+def totals(run: RunResult) -> dict[str, Any]:
+    """Whole-run figures."""
+    layers = run.sim.layers
+    return {
+        "layers": len(layers),
+        "macs": sum(r.macs for r in layers),
+        "data_movement_bits": run.sim.total_movement_bits,
+        "data_movement_s": seconds(sum(r.movement_ps for r in layers)),
+        "compute_s": seconds(sum(r.compute_ps for r in layers)),
+        "performance_s": seconds(run.sim.total_ps),
+        "performance_ps": run.sim.total_ps,
+        "sram_capacity_bits": run.sim.sram_capacity_bits,
+        "sram_peak_bits": run.sim.sram_peak_bits,
+        "spilled_layers": [r.index for r in run.sim.spilled_layers],
+    }

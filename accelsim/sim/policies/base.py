@@ -1,0 +1,79 @@
+"""The interface between the simulator and a residency/accounting policy.
+
+A policy decides, layer by layer, what has to move over the DDR bus, what
+stays in SRAM and when the compute unit runs: it returns a :class:`LayerPlan`,
+a small graph of :class:`Transfer` and :class:`Compute` steps with their
+dependencies. The engine runs that graph on the SimPy units, so a policy never
+touches simulated time itself: serial accounting (the paper) and overlapped,
+double-buffered tiling are both plans, differing only in their ``after`` edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from accelsim.sim.sram import Sram
+from accelsim.sim.work import LayerWork
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A DMA transfer of ``bits`` over the DDR bus.
+
+    ``is_write`` is SRAM -> DDR. ``occupy_bits`` are reserved in SRAM when the
+    step starts (room for what a read brings in); ``release_bits`` are freed
+    when it ends (what a write took out). ``after`` indexes the steps of the
+    same plan that must finish first.
+    """
+
+    label: str
+    bits: int
+    is_write: bool
+    address: int = 0
+    occupy_bits: int = 0
+    release_bits: int = 0
+    after: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compute:
+    """The compute unit runs ``work`` (a layer, or one tile of it)."""
+
+    label: str
+    work: LayerWork
+    occupy_bits: int = 0
+    release_bits: int = 0
+    after: tuple[int, ...] = ()
+
+
+Step = Transfer | Compute
+
+
+@dataclass(frozen=True)
+class LayerPlan:
+    """What one layer does. ``internal_memory_bits`` is the policy's own figure
+    for the memory the layer has in use (the paper's "internal memory" column);
+    ``spill`` says the layer overflowed the SRAM."""
+
+    steps: tuple[Step, ...]
+    internal_memory_bits: int
+    spill: bool
+
+
+class ResidencyPolicy(Protocol):
+    """Decides each layer's plan; may keep state from one layer to the next."""
+
+    name: str
+
+    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
+        """Plan layer ``index`` (1-based). May occupy/release ``sram`` for
+        residency that outlives a single step."""
+        ...
+
+
+def chain(*steps: Step) -> tuple[Step, ...]:
+    """The steps in a strict sequence, each after the one before it; transfers
+    of nothing are dropped."""
+    kept = [s for s in steps if not (isinstance(s, Transfer) and s.bits == 0)]
+    return tuple(replace(step, after=(i - 1,)) if i else step for i, step in enumerate(kept))

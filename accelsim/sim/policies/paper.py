@@ -1,0 +1,70 @@
+"""The paper's accounting, exactly as ``shared/paper/NOTES.md`` reconstructs it.
+
+- The resident set only grows: internal(1) = in(1) + out(1) + w(1);
+  internal(i) = internal(i-1) + out(i) + w(i).
+- Movement: layer 1 reads its input and moves its weights twice (in + 2w);
+  every other layer that fits moves its weights twice (2w).
+- Overflow (internal(i) > capacity): the whole resident set goes out over the
+  bus and the layer's weights come in (internal(i) + w(i)); the next layer
+  starts afresh with internal = in + out + w (its input is not re-read: the
+  paper does not count it).
+- Movement and compute are serial, nothing overlaps.
+
+Weights enter at ``weight_bits_per_param`` bits per parameter: 1 reproduces the
+paper's units slip (its tables add parameter counts to bit counts); 8 gives
+the honest byte-per-weight accounting. Capacity is the SRAM's, in bits.
+"""
+
+from __future__ import annotations
+
+from accelsim.sim.policies.base import Compute, LayerPlan, Transfer, chain
+from accelsim.sim.sram import Sram
+from accelsim.sim.work import LayerWork
+
+
+class PaperPolicy:
+    """Cumulative residency, spill-all on overflow, serial movement and compute."""
+
+    name = "paper"
+
+    def __init__(self, activation_bits: int, weight_bits_per_param: int = 1) -> None:
+        if activation_bits <= 0:
+            raise ValueError(f'"activation_bits" must be > 0, got {activation_bits}')
+        if weight_bits_per_param <= 0:
+            raise ValueError(f'"weight_bits_per_param" must be > 0, got {weight_bits_per_param}')
+        self.activation_bits = activation_bits
+        self.weight_bits_per_param = weight_bits_per_param
+        self._internal_bits: int | None = None  # None: the next layer starts afresh
+
+    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
+        in_bits = work.input_elems * self.activation_bits
+        out_bits = work.output_elems * self.activation_bits
+        w_bits = work.weight_params * self.weight_bits_per_param
+        fresh = self._internal_bits is None
+        internal = (in_bits + out_bits + w_bits if fresh
+                    else self._internal_bits + out_bits + w_bits)  # type: ignore[operator]
+        compute = Compute(work.name, work)
+
+        if internal > sram.capacity_bits:
+            # The paper's spill: everything resident goes to DDR, this layer's
+            # weights come in, and the following layer starts from nothing.
+            sram.release_all()
+            self._internal_bits = None
+            steps = chain(
+                Transfer("spill resident set", internal, is_write=True),
+                Transfer("weights", w_bits, is_write=False),
+                compute)
+            return LayerPlan(steps, internal, spill=True)
+
+        # The SRAM holds what the paper says is resident; it is an accounting
+        # figure here, so it is set, not reserved step by step.
+        sram.occupy(internal - sram.used_bits)
+        self._internal_bits = internal
+        reads = [Transfer("input fmap", in_bits, is_write=False)] if index == 1 else []
+        steps = chain(
+            *reads,
+            Transfer("weights", w_bits, is_write=False),
+            # The paper counts every layer's weight movement twice.
+            Transfer("weights (counted twice by the paper)", w_bits, is_write=False),
+            compute)
+        return LayerPlan(steps, internal, spill=False)
