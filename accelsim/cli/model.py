@@ -20,15 +20,10 @@ def mobilenet(
     seed: Annotated[int, typer.Option(help="Seed of the weights and BN statistics.")] = 0,
 ) -> None:
     """The paper's MobileNet (Table 1) for CIFAR-10, Conv+BN+Relu as exporters write it."""
-    from accelsim.workload.zoo import build_mobilenet, serialize_model
+    from accelsim.workload.zoo import mobilenet_onnx_bytes
 
     with user_errors():
         check_output_path(output, "--output")
-        if not (0 < alpha <= 4) or not (0 < rho <= 16):
-            from accelsim.errors import ModelError
-            raise ModelError(f"--alpha must be in (0, 4] and --rho in (0, 16], "
-                             f"got alpha={alpha}, rho={rho}")
-        model = build_mobilenet(alpha=alpha, rho=rho, seed=seed)
-        data = serialize_model(model)
+        data = mobilenet_onnx_bytes(alpha=alpha, rho=rho, seed=seed)
         write_output(output, lambda: data)
     console.print(f"wrote {output} ({len(data):,} bytes; alpha {alpha}, rho {rho}, seed {seed})")

@@ -153,4 +153,4 @@ def test_model_command_regenerates_the_bundled_model_bit_for_bit(tmp_path: Path)
     assert accelsim("model", "mobilenet", "--alpha", "0.5", "--rho", "0.5",
                     "-o", str(smaller)).returncode == 0
     assert smaller.stat().st_size < out.stat().st_size
-    assert_user_error(accelsim("model", "mobilenet", "--alpha", "0", "-o", str(out)), "--alpha")
+    assert_user_error(accelsim("model", "mobilenet", "--alpha", "0", "-o", str(out)), "alpha", "> 0")

@@ -1,0 +1,68 @@
+"""Relu and Clip (fused as a layer's ``activation``, else an "eltwise" layer) and Softmax.
+
+The activation is fused into the layer producing its input when that input
+has no other consumer (renames/reshapes in between allowed) and the layer has
+no activation yet. Names: "relu", "clip(lo,hi)" with bounds written like
+Python numbers (``clip(0,6)`` is ReLU6; a missing bound is -inf/inf; Clip(0, inf)
+is "relu"). Eltwise layers and Softmax count 0 MACs and 0 params.
+"""
+
+from __future__ import annotations
+
+import math
+
+from accelsim.workload.ir import Layer
+from accelsim.workload.onnx.graph import GraphState, Node
+from accelsim.workload.onnx.registry import lowering
+
+
+def _bound(value: float) -> str:
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def fuse_or_emit_activation(node: Node, state: GraphState, activation: str) -> None:
+    index = state.fusable_producer(node.inputs[0])
+    if index is not None:
+        layer = state.layer(index)
+        if layer.activation is None and layer.op != "softmax":
+            state.fuse(index, node, activation=activation)
+            return
+    state.emit(Layer(
+        name=node.name, op="eltwise", source_ops=(node.op_type,),
+        inputs=(state.activation(node, 0),), output=node.outputs[0],
+        input_shape=state.shape(node, node.inputs[0]),
+        output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
+        macs=0, activation=activation))
+
+
+@lowering("Relu")
+def lower_relu(node: Node, state: GraphState) -> None:
+    fuse_or_emit_activation(node, state, "relu")
+
+
+@lowering("Clip")
+def lower_clip(node: Node, state: GraphState) -> None:
+    bounds = []
+    for index, key, default in ((1, "min", -math.inf), (2, "max", math.inf)):
+        if node.input(index):
+            value = state.require_const(node, index, key)
+            if value.size != 1:
+                raise state.error(node, f"expected a scalar {key}, got shape {value.shape}")
+            bounds.append(float(value.reshape(-1)[0]))
+        else:
+            bounds.append(float(node.attr(key, default)))  # type: ignore[arg-type]
+    lo, hi = bounds
+    name = "relu" if lo == 0 and hi == math.inf else f"clip({_bound(lo)},{_bound(hi)})"
+    fuse_or_emit_activation(node, state, name)
+
+
+@lowering("Softmax")
+def lower_softmax(node: Node, state: GraphState) -> None:
+    state.emit(Layer(
+        name=node.name, op="softmax", source_ops=("Softmax",),
+        inputs=(state.activation(node, 0),), output=node.outputs[0],
+        input_shape=state.shape(node, node.inputs[0]),
+        output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
+        macs=0))

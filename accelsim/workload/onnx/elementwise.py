@@ -1,0 +1,74 @@
+"""Add, Sub, Mul and Div: a constant bias Add is fused into a Conv/MatMul, else an "eltwise" layer.
+
+An Add of a constant that is one value per output channel of the producing
+conv/fc layer (no activation fused yet) is added to that layer's bias (the
+MatMul + Add pattern of exporters becomes one "fc" layer with a bias). Any
+other such node is an "eltwise" layer over its activation inputs; a constant
+operand counts as bias params. MACs: one per output element for Mul and Div,
+0 for Add and Sub.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+import numpy as np
+
+from accelsim.workload.ir import Layer
+from accelsim.workload.onnx.graph import GraphState, Node
+from accelsim.workload.onnx.registry import lowering
+
+_BIASED = ("conv", "depthwise", "pointwise", "fc")
+
+
+def _channel_vector(const: np.ndarray, out_shape: tuple[int, ...],
+                    axis: int) -> np.ndarray | None:
+    """``const`` as one value per channel (``axis``) of ``out_shape``, or None if it is not that."""
+    if const.ndim > len(out_shape):
+        return None
+    aligned = (1,) * (len(out_shape) - const.ndim) + const.shape
+    channels = out_shape[axis]
+    if aligned[axis] not in (1, channels) or any(
+            d != 1 for i, d in enumerate(aligned) if i != axis):
+        return None
+    return np.broadcast_to(const.reshape(-1), (channels,)).astype(np.float32)
+
+
+def _try_fuse_bias(node: Node, state: GraphState) -> bool:
+    consts = [state.const(name) for name in node.inputs[:2]]
+    if node.op_type != "Add" or sum(c is not None for c in consts) != 1:
+        return False
+    const = consts[0] if consts[0] is not None else consts[1]
+    x_name = node.inputs[1] if consts[0] is not None else node.inputs[0]
+    index = state.fusable_producer(x_name)
+    if const is None or index is None:
+        return False
+    layer = state.layer(index)
+    if layer.op not in _BIASED or layer.activation is not None or layer.geometry is None:
+        return False
+    if state.shape(node, x_name) != layer.output_shape or \
+            state.shape(node, node.outputs[0]) != layer.output_shape:
+        return False
+    # fc outputs carry features on the last axis, convolutions on axis 1 (NCHW).
+    axis = len(layer.output_shape) - 1 if layer.op == "fc" else 1
+    vector = _channel_vector(const, layer.output_shape, axis)
+    if vector is None or vector.size != layer.geometry.out_channels:
+        return False
+    bias = vector if layer.bias is None else layer.bias + vector
+    state.fuse(index, node, bias=bias, bias_params=vector.size)
+    return True
+
+
+@lowering("Add", "Sub", "Mul", "Div")
+def lower_binary(node: Node, state: GraphState) -> None:
+    if _try_fuse_bias(node, state):
+        return
+    variable = [i for i, name in enumerate(node.inputs) if state.const(name) is None]
+    constants = sum(int(c.size) for c in (state.const(n) for n in node.inputs) if c is not None)
+    out_shape = state.shape(node, node.outputs[0])
+    state.emit(Layer(
+        name=node.name, op="eltwise", source_ops=(node.op_type,),
+        inputs=tuple(state.activation(node, i) for i in variable), output=node.outputs[0],
+        input_shape=state.shape(node, node.inputs[variable[0]]), output_shape=out_shape,
+        weight_params=0, bias_params=constants,
+        macs=prod(out_shape) if node.op_type in ("Mul", "Div") else 0))

@@ -1,0 +1,68 @@
+"""BatchNormalization: folded into the Conv/Gemm that produces its input, else an "eltwise" layer.
+
+Folding (inference mode): with k = gamma / sqrt(var + eps), the weights of
+each output channel are scaled by k and the bias becomes (b - mean) k + beta
+(b = 0 when the layer had none), so the folded layer gains out_c bias params.
+A BatchNormalization that cannot be folded (its input has another consumer,
+an activation is already fused, or no weighted layer produces it) becomes an
+"eltwise" layer with the per-channel scale k as ``weights`` (C params), the
+shift as ``bias`` (C params) and one multiply-add per output element.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+import numpy as np
+
+from accelsim.workload.ir import Layer
+from accelsim.workload.onnx.graph import GraphState, Node
+from accelsim.workload.onnx.registry import lowering
+
+_FOLDABLE = ("conv", "depthwise", "pointwise", "fc")
+
+
+def _foldable_into(state: GraphState, index: int, x_shape: tuple[int, ...],
+                   channels: int) -> bool:
+    layer = state.layer(index)
+    expected_rank = 2 if layer.op == "fc" else 4
+    return (layer.op in _FOLDABLE and layer.activation is None and layer.weights is not None
+            and len(layer.output_shape) == expected_rank and x_shape == layer.output_shape
+            and layer.output_shape[1] == channels)
+
+
+@lowering("BatchNormalization")
+def lower_batchnorm(node: Node, state: GraphState) -> None:
+    if len([out for out in node.outputs if out]) > 1:
+        raise state.error(node, "expected inference mode (one output), got training outputs")
+    gamma, beta, mean, var = (
+        state.require_const(node, i, what).astype(np.float64).reshape(-1)
+        for i, what in ((1, "scale"), (2, "B"), (3, "mean"), (4, "var")))
+    channels = gamma.size
+    if not beta.size == mean.size == var.size == channels:
+        raise state.error(node, "expected scale, B, mean and var of one length each, got "
+                                f"{[gamma.size, beta.size, mean.size, var.size]}")
+    epsilon = float(node.attr("epsilon", 1e-5))  # type: ignore[arg-type]
+    if (var + epsilon <= 0).any():
+        raise state.error(node, "expected var + epsilon > 0 for every channel")
+    scale = gamma / np.sqrt(var + epsilon)
+    shift = beta - mean * scale
+    x_shape = state.shape(node, node.inputs[0])
+    index = state.fusable_producer(node.inputs[0])
+    if index is not None and _foldable_into(state, index, x_shape, channels):
+        layer = state.layer(index)
+        weights = layer.weights.astype(np.float64)  # type: ignore[union-attr]
+        bias = 0.0 if layer.bias is None else layer.bias.astype(np.float64)
+        folded_w = weights * scale.reshape((-1,) + (1,) * (weights.ndim - 1))
+        folded_b = bias * scale + shift
+        state.fuse(index, node, weights=folded_w.astype(np.float32),
+                   bias=folded_b.astype(np.float32), bias_params=layer.output_shape[1])
+        return
+    if len(x_shape) < 2 or x_shape[1] != channels:
+        raise state.error(node, f"expected {channels} channels on axis 1, got shape {x_shape}")
+    out_shape = state.shape(node, node.outputs[0])
+    state.emit(Layer(
+        name=node.name, op="eltwise", source_ops=("BatchNormalization",),
+        inputs=(state.activation(node, 0),), output=node.outputs[0], input_shape=x_shape,
+        output_shape=out_shape, weight_params=channels, bias_params=channels,
+        macs=prod(out_shape), weights=scale.astype(np.float32), bias=shift.astype(np.float32)))
