@@ -19,7 +19,7 @@ def _console() -> Console:
     columns (rather than rich's 80) so that piped tables keep every digit."""
     probe = Console()
     if not probe.is_terminal and "COLUMNS" not in os.environ:
-        return Console(highlight=False, width=132)
+        return Console(highlight=False, width=160)
     return Console(highlight=False)
 
 

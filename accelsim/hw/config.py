@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from accelsim.errors import ConfigError
 from accelsim.quantity import (
@@ -50,7 +57,50 @@ class IdealDram(_Strict):
     bandwidth: RateBitsPerS
 
 
-DramConfig = Annotated[IdealDram, Field(discriminator="model")]
+class Ddr3Dram(_Strict):
+    """A DDR3 bus timed by the DDR3 model (banks, rows, refresh, turnaround).
+
+    ``preset`` is a JEDEC speed bin ("DDR3-1600K", "DDR3_1066F"); devices of
+    ``device_width_bits`` (4, 8, 16) and ``density_gbit`` (1-8) form a
+    ``bus_width_bits`` bus (8-64). ``timing`` overrides any field of the
+    preset's timing in clocks (``cl``, ``trcd``, ``tck_ps``...).
+    """
+
+    model: Literal["ddr3"]
+    preset: str
+    device_width_bits: int = 8
+    density_gbit: int = 4
+    bus_width_bits: int = 64
+    ranks: int = 1
+    channels: int = 1
+    refresh: bool = True
+    queue_depth: Annotated[int, Field(gt=0)] = 32
+    address_mapping: str | None = None
+    timing: dict[str, int] = Field(default_factory=dict)
+
+    def spec_arguments(self) -> dict[str, object]:
+        """Arguments of :func:`accelsim.hw.ddr3_presets.ddr3_spec`."""
+        extra: dict[str, object] = {**self.timing, "refresh_enabled": self.refresh,
+                                    "queue_depth": self.queue_depth}
+        if self.address_mapping is not None:
+            extra["address_mapping"] = self.address_mapping
+        return dict(preset=self.preset.replace("_", "-"),
+                    device_width_bits=self.device_width_bits, density_gbit=self.density_gbit,
+                    bus_width_bits=self.bus_width_bits, ranks=self.ranks,
+                    channels=self.channels, **extra)
+
+    @model_validator(mode="after")
+    def _buildable(self) -> Ddr3Dram:
+        from accelsim.hw.ddr3_presets import ddr3_spec
+
+        try:
+            ddr3_spec(**self.spec_arguments())  # type: ignore[arg-type]
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix("ddr3: ")) from None
+        return self
+
+
+DramConfig = Annotated[IdealDram | Ddr3Dram, Field(discriminator="model")]
 
 
 class IdealCompute(_Strict):
@@ -72,7 +122,16 @@ class PaperPolicyConfig(_Strict):
     weight_bits_per_param: Annotated[int, Field(gt=0, le=64)] = 1
 
 
-PolicyConfig = Annotated[PaperPolicyConfig, Field(discriminator="name")]
+class TiledPolicyConfig(_Strict):
+    """Liveness-driven residency, DDR-optimal tiling, double buffering, spills.
+    ``pipeline_tiles``: among equally cheap tilings, aim for this many tiles so
+    that DMA and compute overlap."""
+
+    name: Literal["tiled"]
+    pipeline_tiles: Annotated[int, Field(gt=0, le=4096)] = 8
+
+
+PolicyConfig = Annotated[PaperPolicyConfig | TiledPolicyConfig, Field(discriminator="name")]
 
 
 class HwConfig(_Strict):

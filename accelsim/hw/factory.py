@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from accelsim.hw.config import HwConfig, IdealCompute, IdealDram, PaperPolicyConfig
-from accelsim.sim.bus import BusTiming, IdealPipe
+from accelsim.hw.config import (
+    Ddr3Dram,
+    HwConfig,
+    IdealCompute,
+    IdealDram,
+    PaperPolicyConfig,
+    TiledPolicyConfig,
+)
+from accelsim.hw.ddr3_presets import ddr3_spec
+from accelsim.sim.bus import BusTiming, Ddr3Timing, IdealPipe
+from accelsim.sim.dram.ddr3 import Ddr3Model
 from accelsim.sim.compute.ideal import IdealThroughput
 from accelsim.sim.compute.timing import ComputeTiming
 from accelsim.sim.engine import Accelerator
-from accelsim.sim.policies import PaperPolicy, ResidencyPolicy
+from accelsim.sim.policies import PaperPolicy, ResidencyPolicy, TiledPolicy
 
 
 def build_bus_timing(hw: HwConfig) -> BusTiming:
     dram = hw.dram
     if isinstance(dram, IdealDram):
         return IdealPipe(dram.bandwidth)
+    if isinstance(dram, Ddr3Dram):
+        return Ddr3Timing(Ddr3Model(ddr3_spec(**dram.spec_arguments())))  # type: ignore[arg-type]
     raise NotImplementedError(type(dram).__name__)  # unreachable: the config union is closed
 
 
@@ -28,6 +39,9 @@ def build_policy(hw: HwConfig) -> ResidencyPolicy:
     policy = hw.policy
     if isinstance(policy, PaperPolicyConfig):
         return PaperPolicy(hw.precision.activation_bits, policy.weight_bits_per_param)
+    if isinstance(policy, TiledPolicyConfig):
+        return TiledPolicy(hw.precision.activation_bits, hw.precision.weight_bits,
+                           policy.pipeline_tiles)
     raise NotImplementedError(type(policy).__name__)
 
 

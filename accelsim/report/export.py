@@ -45,6 +45,7 @@ def to_json_document(run: RunResult) -> dict[str, Any]:
         "layers": layer_rows(run),
         "steps": [
             {"layer": s.layer, "unit": s.unit, "action": s.action, "label": s.label,
+             "tensor": s.tensor, "spill": s.spill,
              "bits": s.bits, "start_ps": s.start_ps, "end_ps": s.end_ps,
              "start_s": seconds(s.start_ps), "end_s": seconds(s.end_ps)}
             for s in run.sim.steps

@@ -13,12 +13,19 @@ COLUMNS: tuple[str, ...] = (
     "internal_memory_bits", "data_movement_bits", "ddr_read_bits", "ddr_write_bits", "spill",
     "data_movement_s", "compute_s", "performance_s", "start_s", "end_s",
     "movement_ps", "compute_ps", "performance_ps", "compute_cycles", "utilization",
+    "ddr_read_bytes", "ddr_write_bytes", "spill_bytes", "tiles", "sram_peak_bytes", "stall_s",
+    "stall_ps",
 )
 """CSV column order. Times appear in seconds (floats) and exact picoseconds."""
 
 
 def seconds(time_ps: int) -> float:
     return time_ps / PS_PER_S
+
+
+def bytes_of(bits: int) -> int:
+    """Whole bytes that hold ``bits`` (what a byte-addressed bus moves)."""
+    return -(-bits // 8)
 
 
 def layer_rows(run: RunResult) -> list[dict[str, Any]]:
@@ -38,6 +45,11 @@ def layer_rows(run: RunResult) -> list[dict[str, Any]]:
             "movement_ps": r.movement_ps, "compute_ps": r.compute_ps,
             "performance_ps": r.performance_ps,
             "compute_cycles": r.compute_cycles, "utilization": r.utilization,
+            "ddr_read_bytes": bytes_of(r.ddr_read_bits),
+            "ddr_write_bytes": bytes_of(r.ddr_write_bits),
+            "spill_bytes": bytes_of(r.spill_bits), "tiles": r.tiles,
+            "sram_peak_bytes": bytes_of(r.sram_peak_bits),
+            "stall_s": seconds(r.stall_ps), "stall_ps": r.stall_ps,
         }
         for r in run.sim.layers
     ]
@@ -57,4 +69,8 @@ def totals(run: RunResult) -> dict[str, Any]:
         "sram_capacity_bits": run.sim.sram_capacity_bits,
         "sram_peak_bits": run.sim.sram_peak_bits,
         "spilled_layers": [r.index for r in run.sim.spilled_layers],
+        "ddr_read_bytes": sum(bytes_of(r.ddr_read_bits) for r in layers),
+        "ddr_write_bytes": sum(bytes_of(r.ddr_write_bits) for r in layers),
+        "spill_bytes": sum(bytes_of(r.spill_bits) for r in layers),
+        "stall_s": seconds(sum(r.stall_ps for r in layers)),
     }

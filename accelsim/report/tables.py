@@ -8,7 +8,7 @@ from rich.text import Text
 
 from accelsim.api import RunResult
 from accelsim.quantity import format_bits
-from accelsim.report.rows import seconds
+from accelsim.report.rows import bytes_of, seconds
 
 SPILL_MARK = "SPILL"
 
@@ -40,36 +40,50 @@ def display_name(name: str) -> str:
     return "/".join(parts[:-1]) if len(parts) > 1 and parts[-1][:1].isupper() else name
 
 
+def _detailed(run: RunResult) -> bool:
+    """Policies other than the paper's report tiles, spills, SRAM peaks and stalls."""
+    return run.policy != "paper"
+
+
 def memory_table(run: RunResult) -> Table:
+    extra = ("tiles", "spill bytes", "SRAM peak bytes") if _detailed(run) else ()
     table = _table(f"Memory (bits): {run.model_name} on {run.hw_name}, {run.policy} policy",
                    ("#", "layer", "op", "in fmap", "out fmap", "weights", "internal memory",
-                    "data movement", "spill"), ("op", "spill"))
-    for r in run.sim.layers:
-        table.add_row(str(r.index), display_name(r.name), r.op, _n(r.input_fmap_bits), _n(r.output_fmap_bits),
-                      _n(r.weight_params), _n(r.internal_memory_bits),
-                      _n(r.data_movement_bits),
+                    "data movement", *extra, "spill"), ("op", "spill"))
+    layers = run.sim.layers
+    for r in layers:
+        details = ((_n(r.tiles), _n(bytes_of(r.spill_bits)), _n(bytes_of(r.sram_peak_bits)))
+                   if extra else ())
+        table.add_row(str(r.index), display_name(r.name), r.op, _n(r.input_fmap_bits),
+                      _n(r.output_fmap_bits), _n(r.weight_params), _n(r.internal_memory_bits),
+                      _n(r.data_movement_bits), *details,
                       Text(SPILL_MARK, style="bold red") if r.spill else "",
                       style="red" if r.spill else None)
     table.add_section()
-    table.add_row("", "total", "", "", "", _n(sum(r.weight_params for r in run.sim.layers)),
-                  "", _n(run.sim.total_movement_bits),
+    totals = ((_n(sum(r.tiles for r in layers)), _n(sum(bytes_of(r.spill_bits) for r in layers)),
+               _n(bytes_of(run.sim.sram_peak_bits))) if extra else ())
+    table.add_row("", "total", "", "", "", _n(sum(r.weight_params for r in layers)),
+                  "", _n(run.sim.total_movement_bits), *totals,
                   str(len(run.sim.spilled_layers) or ""))
     return table
 
 
 def timing_table(run: RunResult) -> Table:
+    extra = ("stall",) if _detailed(run) else ()
     table = _table(f"Timing (seconds): {run.model_name} on {run.hw_name}",
-                   ("#", "layer", "op", "MACs", "data movement", "compute", "performance"),
-                   ("op",))
-    for r in run.sim.layers:
-        table.add_row(str(r.index), display_name(r.name), r.op, _n(r.macs), _s(r.movement_ps),
-                      _s(r.compute_ps), _s(r.performance_ps),
-                      style="red" if r.spill else None)
+                   ("#", "layer", "op", "MACs", "data movement", "compute", "performance",
+                    *extra), ("op",))
     layers = run.sim.layers
+    for r in layers:
+        details = (_s(r.stall_ps),) if extra else ()
+        table.add_row(str(r.index), display_name(r.name), r.op, _n(r.macs), _s(r.movement_ps),
+                      _s(r.compute_ps), _s(r.performance_ps), *details,
+                      style="red" if r.spill else None)
     table.add_section()
+    totals = (_s(sum(r.stall_ps for r in layers)),) if extra else ()
     table.add_row("", "total", "", _n(sum(r.macs for r in layers)),
                   _s(sum(r.movement_ps for r in layers)), _s(sum(r.compute_ps for r in layers)),
-                  _s(run.sim.total_ps))
+                  _s(run.sim.total_ps), *totals)
     return table
 
 
@@ -79,17 +93,24 @@ def summary(run: RunResult) -> Text:
     text = Text()
     text.append(f"Total time {_s(sim.total_ps)} s", style="bold")
     if sim.total_ps:
-        text.append(f" ({100 * movement_ps / sim.total_ps:.1f} % data movement)")
+        text.append(f" (DDR bus busy {100 * movement_ps / sim.total_ps:.1f} % of it)")
     text.append(f"; DDR traffic {_n(sim.total_movement_bits)} bits "
                 f"({format_bits(sim.total_movement_bits)}); SRAM "
                 f"{format_bits(sim.sram_capacity_bits)}.\n")
     spilled = sim.spilled_layers
-    if spilled:
+    if spilled and _detailed(run):
+        spill_bytes = sum(bytes_of(r.spill_bits) for r in spilled)
+        text.append(f"Spilled {_n(spill_bytes)} bytes of activations to DDR and back, at "
+                    f"layers {', '.join(str(r.index) for r in spilled)}; peak SRAM "
+                    f"{_n(bytes_of(sim.sram_peak_bits))} bytes.", style="bold yellow")
+    elif spilled:
         names = ", ".join(f"layer {r.index} ({r.name}, {_n(r.internal_memory_bits)} bits "
                           f"> {_n(sim.sram_capacity_bits)})" for r in spilled)
         text.append(f"SRAM overflowed at {names}.", style="bold red")
     else:
-        text.append("No layer overflowed the SRAM.", style="green")
+        text.append("No layer overflowed the SRAM", style="green")
+        text.append(f"; peak SRAM {_n(bytes_of(sim.sram_peak_bits))} bytes." if _detailed(run)
+                    else ".")
     return text
 
 

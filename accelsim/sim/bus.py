@@ -38,6 +38,25 @@ class IdealPipe:
         return now_ps + -(-nbits * 10**12 // self.bandwidth_bits_per_s)
 
 
+class ByteTransfers(Protocol):
+    """A DRAM model that moves whole bytes (the DDR3 model)."""
+
+    def transfer(self, now_ps: int, address: int, nbytes: int, is_write: bool) -> int: ...
+
+
+class Ddr3Timing:
+    """A DDR3 device model behind the bus: transfers of bits become whole bytes,
+    timed with banks, rows, refresh and turnaround by ``model``."""
+
+    def __init__(self, model: ByteTransfers) -> None:
+        self.model = model
+
+    def transfer_end_ps(self, now_ps: int, address: int, nbits: int, is_write: bool) -> int:
+        if nbits == 0:
+            return now_ps
+        return self.model.transfer(now_ps, address, -(-nbits // 8), is_write)
+
+
 class DdrBus:
     """The shared DDR bus: a SimPy resource, a timing model and a log of transfers."""
 
@@ -47,8 +66,8 @@ class DdrBus:
         self.resource = simpy.Resource(env, capacity=1)
         self.log = log
 
-    def transfer(self, layer: int, label: str, nbits: int, is_write: bool,
-                 address: int = 0) -> simpy.events.ProcessGenerator:
+    def transfer(self, layer: int, label: str, nbits: int, is_write: bool, address: int = 0,
+                 tensor: str = "", spill: bool = False) -> simpy.events.ProcessGenerator:
         """Move ``nbits`` over the bus once it is free; logs start and end."""
         with self.resource.request() as request:
             yield request
@@ -56,4 +75,4 @@ class DdrBus:
             end = self.timing.transfer_end_ps(start, address, nbits, is_write)
             yield self.env.timeout(end - start)
             self.log.append(StepRecord(layer, "ddr", "write" if is_write else "read", label,
-                                       nbits, start, end))
+                                       nbits, start, end, tensor, spill))

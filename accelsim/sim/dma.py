@@ -10,6 +10,7 @@ from __future__ import annotations
 import simpy
 
 from accelsim.sim.bus import DdrBus
+from accelsim.sim.policies.base import Transfer
 from accelsim.sim.sram import Sram
 
 
@@ -20,8 +21,8 @@ class Dma:
         self.bus = bus
         self.sram = sram
 
-    def move(self, layer: int, label: str, bits: int, is_write: bool, address: int = 0,
-             occupy_bits: int = 0, release_bits: int = 0) -> simpy.events.ProcessGenerator:
-        self.sram.occupy(occupy_bits)
-        yield from self.bus.transfer(layer, label, bits, is_write, address)
-        self.sram.release(release_bits)
+    def move(self, layer: int, step: Transfer) -> simpy.events.ProcessGenerator:
+        self.sram.occupy(step.occupy_bits)
+        yield from self.bus.transfer(layer, step.label, step.bits, step.is_write, step.address,
+                                     step.tensor, step.spill)
+        self.sram.release(step.release_bits)

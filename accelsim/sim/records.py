@@ -22,6 +22,8 @@ class StepRecord:
     bits: int
     start_ps: int
     end_ps: int
+    tensor: str = ""
+    spill: bool = False
 
     @property
     def duration_ps(self) -> int:

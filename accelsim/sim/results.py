@@ -12,11 +12,15 @@ class LayerResult:
     """One executed layer. Bits at the hardware's precision; times in picoseconds.
 
     ``internal_memory_bits`` is the policy's figure for memory in use (the
-    paper's column); ``data_movement_bits`` all bits over the DDR bus;
-    ``movement_ps``/``compute_ps`` the summed durations of its transfers and
-    compute steps; ``performance_ps`` the layer's wall time in the simulation
-    (their sum when nothing overlaps). ``compute_cycles`` and ``utilization``
-    come from the compute unit's timing model.
+    paper's column); ``sram_peak_bits`` the most the SRAM actually held during
+    the layer; ``data_movement_bits`` all bits over the DDR bus, of which
+    ``spill_bits`` moved activations out only to bring them back (or back in);
+    ``spill`` says the layer overflowed or spilled. ``movement_ps``/``compute_ps``
+    are the summed durations of its transfers and compute steps;
+    ``performance_ps`` the layer's wall time (their sum when nothing overlaps),
+    of which ``stall_ps`` the compute unit waited for data. ``tiles`` is how
+    many pieces the layer ran in. ``compute_cycles`` and ``utilization`` come
+    from the compute unit's timing model.
     """
 
     index: int
@@ -30,10 +34,14 @@ class LayerResult:
     data_movement_bits: int
     ddr_read_bits: int
     ddr_write_bits: int
+    spill_bits: int
     spill: bool
+    tiles: int
+    sram_peak_bits: int
     movement_ps: int
     compute_ps: int
     performance_ps: int
+    stall_ps: int
     start_ps: int
     end_ps: int
     compute_cycles: int

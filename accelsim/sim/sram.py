@@ -25,6 +25,7 @@ class Sram:
         self.capacity_bits = capacity_bits
         self.used_bits = 0
         self.peak_bits = 0
+        self.window_peak_bits = 0
         self.occupancy: list[tuple[int, int]] = [(0, 0)]
 
     @property
@@ -50,11 +51,16 @@ class Sram:
     def release_all(self) -> None:
         self._set(0)
 
+    def start_window(self) -> None:
+        """Begin a new window for ``window_peak_bits`` (a layer, say)."""
+        self.window_peak_bits = self.used_bits
+
     def _set(self, used_bits: int) -> None:
         if used_bits == self.used_bits:
             return
         self.used_bits = used_bits
         self.peak_bits = max(self.peak_bits, used_bits)
+        self.window_peak_bits = max(self.window_peak_bits, used_bits)
         now = int(self.env.now)
         if self.occupancy[-1][0] == now:
             self.occupancy[-1] = (now, used_bits)

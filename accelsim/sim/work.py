@@ -71,7 +71,10 @@ class LayerWork:
     "depthwise", "pointwise", "fc", "pool", "softmax", "eltwise", "layer".
     Counts are elements (activations) and parameters (weights), batch 1.
     ``macs`` is multiply-accumulates; ``geometry`` is None for layers given only
-    by their sizes (explicit-size layer tables).
+    by their sizes (explicit-size layer tables). ``inputs`` and ``output`` name
+    the activation tensors read and written, so that policies can see which
+    layer consumes what (a network is a DAG); empty names mean "the previous
+    layer's output" and "a tensor of its own".
     """
 
     name: str
@@ -82,6 +85,8 @@ class LayerWork:
     bias_params: int
     macs: int
     geometry: ConvGeometry | None = None
+    inputs: tuple[str, ...] = ()
+    output: str = ""
 
     def __post_init__(self) -> None:
         for field in ("input_elems", "output_elems", "weight_params", "bias_params", "macs"):

@@ -65,6 +65,9 @@ class ParallelLoads:
 
     name = "parallel-loads"
 
+    def start(self, schedule: object, capacity_bits: int) -> None:
+        pass
+
     def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
         return LayerPlan((
             Transfer("x", 800, is_write=False, occupy_bits=800),

@@ -1,13 +1,10 @@
-"""Residency/accounting policies, by name. An unknown name lists the valid ones."""
+"""Residency/accounting policies: how a layer's data moves between DDR and SRAM."""
 
 from __future__ import annotations
 
 from accelsim.sim.policies.base import Compute, LayerPlan, ResidencyPolicy, Step, Transfer
 from accelsim.sim.policies.paper import PaperPolicy
+from accelsim.sim.policies.tiled import SramTooSmallError, TiledPolicy
 
-POLICIES: dict[str, type] = {
-    PaperPolicy.name: PaperPolicy,
-}
-
-__all__ = ["POLICIES", "Compute", "LayerPlan", "PaperPolicy", "ResidencyPolicy", "Step",
-           "Transfer"]
+__all__ = ["Compute", "LayerPlan", "PaperPolicy", "ResidencyPolicy", "SramTooSmallError",
+           "Step", "TiledPolicy", "Transfer"]

@@ -10,6 +10,7 @@ double-buffered tiling are both plans, differing only in their ``after`` edges.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -24,7 +25,10 @@ class Transfer:
     ``is_write`` is SRAM -> DDR. ``occupy_bits`` are reserved in SRAM when the
     step starts (room for what a read brings in); ``release_bits`` are freed
     when it ends (what a write took out). ``after`` indexes the steps of the
-    same plan that must finish first.
+    same plan that must finish first. ``tensor`` names what moves (an
+    activation tensor, or "weights:<layer>"); ``spill`` marks an activation
+    that goes to DDR only to come back (or comes back), not a model input,
+    weight or final output.
     """
 
     label: str
@@ -34,17 +38,26 @@ class Transfer:
     occupy_bits: int = 0
     release_bits: int = 0
     after: tuple[int, ...] = ()
+    tensor: str = ""
+    spill: bool = False
 
 
 @dataclass(frozen=True)
 class Compute:
-    """The compute unit runs ``work`` (a layer, or one tile of it)."""
+    """The compute unit runs ``work``, or the share ``(start, end, total)`` of it
+    that one tile is: the tile takes T x end // total - T x start // total of the
+    layer's compute time T, so tile times add up to the layer's exactly."""
 
     label: str
     work: LayerWork
     occupy_bits: int = 0
     release_bits: int = 0
     after: tuple[int, ...] = ()
+    share: tuple[int, int, int] = (0, 1, 1)
+
+    def time_ps(self, layer_time_ps: int) -> int:
+        start, end, total = self.share
+        return layer_time_ps * end // total - layer_time_ps * start // total
 
 
 Step = Transfer | Compute
@@ -59,12 +72,17 @@ class LayerPlan:
     steps: tuple[Step, ...]
     internal_memory_bits: int
     spill: bool
+    tiles: int = 1
 
 
 class ResidencyPolicy(Protocol):
     """Decides each layer's plan; may keep state from one layer to the next."""
 
     name: str
+
+    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
+        """See the whole schedule before the run (for liveness and tiling choices)."""
+        ...
 
     def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
         """Plan layer ``index`` (1-based). May occupy/release ``sram`` for

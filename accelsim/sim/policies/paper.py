@@ -17,6 +17,8 @@ the honest byte-per-weight accounting. Capacity is the SRAM's, in bits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from accelsim.sim.policies.base import Compute, LayerPlan, Transfer, chain
 from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
@@ -35,6 +37,9 @@ class PaperPolicy:
         self.activation_bits = activation_bits
         self.weight_bits_per_param = weight_bits_per_param
         self._internal_bits: int | None = None  # None: the next layer starts afresh
+
+    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
+        self._internal_bits = None
 
     def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
         in_bits = work.input_elems * self.activation_bits

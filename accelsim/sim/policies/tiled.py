@@ -1,0 +1,295 @@
+"""SRAM managed as an accelerator's compiler manages it: liveness, tiling, double buffering.
+
+- A tensor lives in SRAM from the layer that produces it to its last use, then
+  its space is freed. Weights are fetched per layer.
+- A layer's output stays on chip for the next layer when that pays: the choice
+  of which outputs to keep is made for the whole chain at once (a dynamic
+  program over "input resident or not"), minimising DDR traffic, so a larger
+  SRAM can never cost more traffic than a smaller one.
+- A layer whose working set does not fit is tiled (:mod:`.tiling`), and its
+  tiles are double-buffered: the DMA of tile j+1 overlaps the compute of tile j
+  and the write-back of tile j-1.
+- A tensor that cannot stay (an output too large to keep, an input of a layer
+  other than the next, a tensor with several consumers) is spilled: written to
+  DDR and read back where needed. Those transfers are marked ``spill``.
+
+The SRAM's capacity is never exceeded: every plan reserves space before it
+is used (:class:`~accelsim.sim.sram.Sram` raises otherwise). Sizes are bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from accelsim.errors import AccelsimError
+from accelsim.sim.policies.base import Compute, LayerPlan, Step, Transfer
+from accelsim.sim.policies.tiling import (
+    TileShape,
+    Tiling,
+    band_input_rows,
+    best_tiling,
+    resident_bits,
+)
+from accelsim.sim.sram import Sram
+from accelsim.sim.work import LayerWork
+
+MODEL_INPUT = "#input"
+LINE_BYTES = 64  # DDR regions start on 64-byte lines
+
+
+class SramTooSmallError(AccelsimError):
+    """A layer cannot run even in its smallest tiles: impossible hardware."""
+
+
+def _align(nbytes: int) -> int:
+    return -(-nbytes // LINE_BYTES) * LINE_BYTES
+
+
+def _split(total: int, parts: Sequence[int]) -> list[int]:
+    """``total`` divided in proportion to ``parts``, exactly (cumulative flooring)."""
+    whole = sum(parts)
+    out, done, acc = [], 0, 0
+    for part in parts:
+        acc += part
+        share = total * acc // whole if whole else 0
+        out.append(share - done)
+        done = share
+    return out
+
+
+def _shape_with_operands(shape: TileShape, operands: int) -> TileShape:
+    """A layer with several inputs (a residual Add, a Concat) streams the extra
+    operands beside the first, channel for channel: more input channels to read."""
+    if operands <= 1:
+        return shape
+    return replace(shape, in_c=shape.in_c * operands,
+                   groups=shape.groups * operands if shape.groups > 1 else 1)
+
+
+@dataclass(frozen=True)
+class _LayerChoice:
+    tiling: Tiling
+    primary_input: str
+    extra_inputs: tuple[str, ...]
+    output: str
+
+
+class TiledPolicy:
+    """Liveness-driven residency with DDR-traffic-optimal tiling and double buffering.
+
+    ``activation_bits``/``weight_bits``: precision of stored elements.
+    ``pipeline_tiles``: among equally cheap tilings, aim for this many tiles so
+    that DMA and compute overlap even when a layer would fit whole.
+    """
+
+    name = "tiled"
+
+    def __init__(self, activation_bits: int, weight_bits: int, pipeline_tiles: int = 8) -> None:
+        for field, value in (("activation_bits", activation_bits), ("weight_bits", weight_bits),
+                             ("pipeline_tiles", pipeline_tiles)):
+            if value <= 0:
+                raise ValueError(f'"{field}" must be > 0, got {value}')
+        self.activation_bits = activation_bits
+        self.weight_bits = weight_bits
+        self.pipeline_tiles = pipeline_tiles
+        self._choices: list[_LayerChoice] = []
+        self._weight_address: list[int] = []
+        self._tensor_address: dict[str, int] = {}
+        self._shapes: list[TileShape] = []
+        self._produced: set[str] = set()
+        self._consumed_later: set[str] = set()
+
+    # -- whole-schedule decisions -------------------------------------------------------
+    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
+        n = len(schedule)
+        outputs = [w.output or f"#{i}" for i, w in enumerate(schedule, start=1)]
+        inputs = [w.inputs or ((outputs[i - 1],) if i else (MODEL_INPUT,))
+                  for i, w in enumerate(schedule)]
+        consumers: dict[str, list[int]] = {}
+        for i, names in enumerate(inputs):
+            for name in names:
+                consumers.setdefault(name, []).append(i)
+        self._produced = set(outputs)
+        self._consumed_later = set(consumers)
+        shapes = [_shape_with_operands(TileShape.of(w, self.activation_bits, self.weight_bits),
+                                       len(inputs[i])) for i, w in enumerate(schedule)]
+        self._shapes = shapes
+
+        def can_keep(i: int) -> bool:
+            """Layer i's output may stay on chip: its only reader is layer i+1, as its
+            single input."""
+            return (i + 1 < n and consumers.get(outputs[i]) == [i + 1]
+                    and inputs[i + 1] == (outputs[i],))
+
+        # cost[i][s] = least DDR bits of layers i.. with layer i's input resident (s=1) or not.
+        inf = float("inf")
+        cost = [[inf, inf] for _ in range(n + 1)]
+        cost[n] = [0, 0]
+        pick: list[list[Tiling | None]] = [[None, None] for _ in range(n)]
+        for i in range(n - 1, -1, -1):
+            for s in (0, 1):
+                if s and not (i > 0 and can_keep(i - 1)):
+                    continue
+                for k in ((0, 1) if can_keep(i) else (0,)):
+                    tiling = best_tiling(shapes[i], capacity_bits, bool(s), bool(k),
+                                         self.pipeline_tiles)
+                    if tiling is None:
+                        continue
+                    total = tiling.ddr_bits + cost[i + 1][k]
+                    if total < cost[i][s]:
+                        cost[i][s], pick[i][s] = total, tiling
+            if cost[i][0] == inf:
+                need = min_capacity_bits(shapes[i])
+                raise SramTooSmallError(
+                    f"SRAM of {capacity_bits:,} bits is too small for layer {i + 1} "
+                    f"({schedule[i].name!r}): even its smallest double-buffered tiles need "
+                    f"{need:,} bits")
+        self._choices = []
+        s = 0
+        for i in range(n):
+            tiling = pick[i][s]
+            assert tiling is not None  # cost[i][s] is finite along the chosen path
+            self._choices.append(_LayerChoice(tiling, inputs[i][0], inputs[i][1:], outputs[i]))
+            s = int(tiling.output_kept)
+        self._layout(schedule, shapes)
+
+    def _layout(self, schedule: Sequence[LayerWork], shapes: Sequence[TileShape]) -> None:
+        """DDR addresses: all weights first, then every activation tensor that touches DDR."""
+        address = 0
+        self._weight_address = []
+        for shape in shapes:
+            self._weight_address.append(address)
+            address += _align(-(-shape.weight_bits // 8))
+        self._tensor_address = {}
+        for choice, work in zip(self._choices, schedule):
+            for name, elems in ((choice.primary_input, work.input_elems),
+                                (choice.output, work.output_elems)):
+                if name not in self._tensor_address:
+                    self._tensor_address[name] = address
+                    address += _align(-(-elems * self.activation_bits // 8))
+
+    # -- one layer ----------------------------------------------------------------------
+    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
+        choice = self._choices[index - 1]
+        t = choice.tiling
+        shape = self._shapes[index - 1]
+        act = self.activation_bits
+        bands = [(r, min(r + t.rows_per_tile, shape.out_h))
+                 for r in range(0, shape.out_h, t.rows_per_tile)]
+        groups = [(c, min(c + t.channels_per_tile, shape.out_c))
+                  for c in range(0, shape.out_c, t.channels_per_tile)]
+        band_rows = band_input_rows(shape, t.rows_per_tile)
+        band_offset = [sum(band_rows[:j]) * shape.in_c * shape.in_w * act // 8
+                       for j in range(len(bands))]
+        weights = _split(shape.weight_bits, [c1 - c0 for c0, c1 in groups])
+        if t.order == "channels_outer":
+            order = [(g, b) for g in range(len(groups)) for b in range(len(bands))]
+        else:
+            order = [(g, b) for b in range(len(bands)) for g in range(len(groups))]
+        out_bits = [(groups[g][1] - groups[g][0]) * (bands[b][1] - bands[b][0]) * shape.out_w
+                    * act for g, b in order]
+        time_share = _split(10**9, out_bits) if sum(out_bits) else [0] * len(order)
+
+        if t.output_kept:
+            sram.occupy(shape.output_bits)
+        resident_in = shape.input_bits if t.input_resident else 0
+        in_spill = choice.primary_input in self._produced
+        out_spill = choice.output in self._consumed_later
+        steps: list[Step] = []
+        compute_at: list[int] = []
+        store_at: list[int | None] = []
+        shares_done = 0
+        for j, (g, b) in enumerate(order):
+            c0, c1 = groups[g]
+            first_of_band = t.order == "rows_outer" and g == 0
+            last_of_band = t.order == "rows_outer" and g == len(groups) - 1
+            loads: list[Transfer] = []
+            release = 0
+            if not t.input_resident:
+                if t.order == "channels_outer":
+                    channels = shape.input_channels_for(c1 - c0)
+                    bits = channels * band_rows[b] * shape.in_w * act
+                    offset = band_offset[b] + (shape.input_channels_for(c0) if shape.groups > 1
+                                               else 0) * band_rows[b] * shape.in_w * act // 8
+                    loads.append(self._read(choice.primary_input, bits, offset, in_spill,
+                                            f"input band {b + 1}/{len(bands)}"))
+                    release += bits
+                elif first_of_band:
+                    bits = shape.in_c * band_rows[b] * shape.in_w * act
+                    loads.append(self._read(choice.primary_input, bits, band_offset[b],
+                                            in_spill, f"input band {b + 1}/{len(bands)}"))
+                if last_of_band:
+                    release += shape.in_c * band_rows[b] * shape.in_w * act
+            w_load, w_release = self._weight_step(index, t, g, b, j, len(order), weights,
+                                                  len(bands), len(groups))
+            if w_load is not None:
+                loads.append(w_load)
+            release += w_release
+            after_compute = [compute_at[j - 2]] if j >= 2 else []
+            load_idx = []
+            for load in loads:
+                steps.append(replace(load, after=tuple(after_compute)))
+                load_idx.append(len(steps) - 1)
+            deps = load_idx + ([compute_at[j - 1]] if j else [])
+            if j >= 2 and store_at[j - 2] is not None:
+                deps.append(store_at[j - 2])  # type: ignore[arg-type]
+            last = j == len(order) - 1
+            out_tile = 0 if t.output_kept else out_bits[j]
+            steps.append(Compute(
+                f"{work.name} tile {j + 1}/{len(order)}" if len(order) > 1 else work.name,
+                work, occupy_bits=out_tile,
+                release_bits=release + (resident_in if last else 0),
+                after=tuple(sorted(set(deps))),
+                share=(shares_done, shares_done + time_share[j], 10**9)))
+            shares_done += time_share[j]
+            compute_at.append(len(steps) - 1)
+            if t.output_kept:
+                store_at.append(None)
+            else:
+                offset = sum(out_bits[:j]) // 8
+                steps.append(Transfer(
+                    f"output tile {j + 1}/{len(order)}", out_bits[j], is_write=True,
+                    address=self._tensor_address[choice.output] + offset,
+                    release_bits=out_bits[j], after=(len(steps) - 1,), tensor=choice.output,
+                    spill=out_spill))
+                store_at.append(len(steps) - 1)
+        internal = resident_bits(shape, t.input_resident, t.output_kept) + t.buffer_bits
+        return LayerPlan(tuple(steps), internal, spill=False, tiles=t.tiles)
+
+    def _read(self, tensor: str, bits: int, offset_bytes: int, spill: bool, label: str
+              ) -> Transfer:
+        return Transfer(label, bits, is_write=False,
+                        address=self._tensor_address[tensor] + offset_bytes,
+                        occupy_bits=bits, tensor=tensor, spill=spill)
+
+    def _weight_step(self, index: int, t: Tiling, g: int, b: int, j: int, tiles: int,
+                     weights: list[int], n_bands: int, n_groups: int
+                     ) -> tuple[Transfer | None, int]:
+        """The weight load of tile j (if any) and the weight bits its compute frees."""
+        held_once = n_groups == 1  # a single weight group stays for the whole layer
+        if t.order == "channels_outer" or held_once:
+            load = (b == 0) if t.order == "channels_outer" else (j == 0)
+            free = (b == n_bands - 1) if t.order == "channels_outer" else (j == tiles - 1)
+        else:
+            load, free = True, True
+        bits = weights[g]
+        offset = sum(weights[:g]) // 8
+        step = Transfer(f"weights group {g + 1}/{n_groups}", bits, is_write=False,
+                        address=self._weight_address[index - 1] + offset, occupy_bits=bits,
+                        tensor=f"weights:{index}") if load and bits else None
+        return step, bits if free else 0
+
+
+def min_capacity_bits(shape: TileShape) -> int:
+    """The least SRAM on which a layer runs at all (single-row, single-channel tiles)."""
+    lo, hi = 1, max(1, 4 * (shape.input_bits + shape.output_bits + shape.weight_bits))
+    while best_tiling(shape, hi, False, False) is None:
+        hi *= 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if best_tiling(shape, mid, False, False) is None:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,236 @@
+"""How a layer is cut into tiles when its working set does not fit in SRAM.
+
+A tiling splits the output into ``row_tiles`` bands of output rows (each
+needing its input rows plus the kernel's halo) and ``channel_tiles`` groups
+of output channels (each needing its share of the weights; a depthwise or
+pooling group needs only its own input channels). Two loop orders:
+
+- ``channels_outer``: a weight group is fetched once and stays while every
+  row band streams past it; the input is re-read once per channel group
+  (depthwise: once in all).
+- ``rows_outer``: an input band is fetched once and stays while every weight
+  group streams past it; weights are re-read once per band unless there is a
+  single group.
+
+Tiles are double-buffered (two of each buffer) so the DMA of the next tile
+overlaps the compute of this one and the write-back of the previous one. An
+input already resident in SRAM is not fetched; an output kept for the next
+layer is not written. :func:`best_tiling` picks, among the tilings that fit,
+the one that moves the fewest DDR bits; among those, the one whose tile count
+is nearest ``pipeline_tiles`` (enough tiles that loading, computing and
+writing back overlap, few enough that per-tile overheads stay small), then
+the fewer tiles.
+
+Sizes are bits. Input rows outside the map (padding) are zeros made on chip,
+never fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from accelsim.sim.work import ConvGeometry, LayerWork
+
+ORDERS = ("channels_outer", "rows_outer")
+
+
+@dataclass(frozen=True)
+class TileShape:
+    """The parts of a layer's shape that tiling depends on (bits per element applied)."""
+
+    in_c: int
+    in_h: int
+    in_w: int
+    out_c: int
+    out_h: int
+    out_w: int
+    kernel_h: int
+    stride_h: int
+    dilation_h: int
+    pad_top: int
+    groups: int
+    activation_bits: int
+    weight_bits: int  # all of the layer's weights (and biases), in bits
+
+    @staticmethod
+    def of(work: LayerWork, activation_bits: int, weight_bits: int) -> TileShape:
+        """A layer without geometry (an explicit-size row) tiles like a fully connected
+        layer: output groups, each needing the whole input."""
+        g = work.geometry or ConvGeometry(
+            in_channels=max(work.input_elems, 1), out_channels=max(work.output_elems, 1),
+            in_h=1, in_w=1, out_h=1, out_w=1)
+        return TileShape(
+            in_c=g.in_channels, in_h=g.in_h, in_w=g.in_w, out_c=g.out_channels,
+            out_h=g.out_h, out_w=g.out_w, kernel_h=g.kernel_h, stride_h=g.stride_h,
+            dilation_h=g.dilation_h, pad_top=g.pads[0], groups=g.groups,
+            activation_bits=activation_bits,
+            weight_bits=(work.weight_params + work.bias_params) * weight_bits)
+
+    @property
+    def input_bits(self) -> int:
+        return self.in_c * self.in_h * self.in_w * self.activation_bits
+
+    @property
+    def output_bits(self) -> int:
+        return self.out_c * self.out_h * self.out_w * self.activation_bits
+
+    def input_rows(self, first_out_row: int, end_out_row: int) -> int:
+        """Input rows (inside the map) that output rows [first, end) read."""
+        top = first_out_row * self.stride_h - self.pad_top
+        bottom = (end_out_row - 1) * self.stride_h - self.pad_top + \
+            (self.kernel_h - 1) * self.dilation_h + 1
+        return max(0, min(self.in_h, bottom) - max(0, top))
+
+    def input_channels_for(self, out_channels: int) -> int:
+        """Input channels that a group of ``out_channels`` output channels reads."""
+        if self.groups == 1:
+            return self.in_c
+        per_group_out = self.out_c // self.groups
+        groups_touched = -(-out_channels // per_group_out)
+        return min(self.in_c, groups_touched * (self.in_c // self.groups))
+
+
+@dataclass(frozen=True)
+class Tiling:
+    """A chosen way to run one layer. Bits are DDR traffic of the layer itself."""
+
+    rows_per_tile: int
+    channels_per_tile: int
+    row_tiles: int
+    channel_tiles: int
+    order: str
+    input_read_bits: int
+    weight_read_bits: int
+    output_write_bits: int
+    buffer_bits: int
+    input_resident: bool
+    output_kept: bool
+
+    @property
+    def tiles(self) -> int:
+        return self.row_tiles * self.channel_tiles
+
+    @property
+    def ddr_bits(self) -> int:
+        return self.input_read_bits + self.weight_read_bits + self.output_write_bits
+
+
+def _distinct_tile_sizes(extent: int) -> list[int]:
+    """Every tile size ceil(extent / n) for n = 1..extent, largest first."""
+    sizes: list[int] = []
+    n = 1
+    while n <= extent:
+        size = -(-extent // n)
+        sizes.append(size)
+        n = -(-extent // (size - 1)) if size > 1 else extent + 1
+    return sizes
+
+
+@lru_cache(maxsize=65536)
+def band_input_rows(s: TileShape, rows_per_tile: int) -> tuple[int, ...]:
+    """Input rows each band of ``rows_per_tile`` output rows reads, top to bottom."""
+    return tuple(s.input_rows(r, min(r + rows_per_tile, s.out_h))
+                 for r in range(0, s.out_h, rows_per_tile))
+
+
+def _evaluate(s: TileShape, rpt: int, cpt: int, order: str, input_resident: bool,
+              output_kept: bool) -> Tiling:
+    row_tiles = -(-s.out_h // rpt)
+    channel_tiles = -(-s.out_c // cpt)
+    band_rows = band_input_rows(s, rpt)
+    in_rows_total = sum(band_rows)
+    in_band_max = max(band_rows)
+    act = s.activation_bits
+    w_group = -(-s.weight_bits * cpt // s.out_c)
+    out_tile = cpt * rpt * s.out_w * act
+    if s.groups == 1:
+        in_channels_all_groups = s.in_c * channel_tiles
+    else:
+        in_channels_all_groups = s.in_c
+    in_channels_tile = s.input_channels_for(cpt)
+    if order == "channels_outer":
+        input_reads = in_channels_all_groups * in_rows_total * s.in_w * act
+        weight_reads = s.weight_bits
+        in_tile = in_channels_tile * in_band_max * s.in_w * act
+    else:
+        input_reads = s.in_c * in_rows_total * s.in_w * act
+        weight_reads = s.weight_bits * (row_tiles if channel_tiles > 1 else 1)
+        in_tile = s.in_c * in_band_max * s.in_w * act
+    if input_resident:
+        input_reads, in_tile = 0, 0
+    output_writes = 0 if output_kept else s.output_bits
+    if output_kept:
+        out_tile = 0
+    copies = 2 if row_tiles * channel_tiles > 1 else 1
+    return Tiling(rpt, cpt, row_tiles, channel_tiles, order, input_reads, weight_reads,
+                  output_writes, copies * (in_tile + w_group + out_tile), input_resident,
+                  output_kept)
+
+
+def resident_bits(s: TileShape, input_resident: bool, output_kept: bool) -> int:
+    """SRAM held for the whole layer by resident tensors (the input kept from the
+    previous layer, the output kept for the next)."""
+    return (s.input_bits if input_resident else 0) + (s.output_bits if output_kept else 0)
+
+
+def _rank(t: Tiling, pipeline_tiles: int) -> tuple[int, int, int]:
+    return (t.ddr_bits, abs(t.tiles - pipeline_tiles), t.tiles)
+
+
+@lru_cache(maxsize=65536)
+def best_tiling(s: TileShape, capacity_bits: int, input_resident: bool, output_kept: bool,
+                pipeline_tiles: int = 1) -> Tiling | None:
+    """The fitting tiling with the least DDR traffic (then fewest tiles), or None.
+
+    For a fixed band height and order, traffic never falls as channel groups
+    get smaller while the buffer never grows: the largest group that fits is
+    the cheapest, and the smaller groups that cost the same form a run after it,
+    within which the tile count nearest ``pipeline_tiles`` is taken. Both are
+    binary searches per band height.
+    """
+    budget = capacity_bits - resident_bits(s, input_resident, output_kept)
+    if budget < 0:
+        return None
+    sizes = _distinct_tile_sizes(s.out_c)  # largest first: buffer grows with size
+
+    seen: dict[tuple[int, int, str], Tiling] = {}
+
+    def at(index: int, rpt: int, order: str) -> Tiling:
+        key = (index, rpt, order)
+        if key not in seen:
+            seen[key] = _evaluate(s, rpt, sizes[index], order, input_resident, output_kept)
+        return seen[key]
+
+    def first(lo: int, hi: int, test: Callable[[int], bool]) -> int:
+        """Smallest index in [lo, hi] where ``test`` holds (it holds at hi)."""
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if test(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    best: Tiling | None = None
+    last = len(sizes) - 1
+    for rpt in _distinct_tile_sizes(s.out_h):
+        for order in ORDERS if last else ORDERS[:1]:
+            if at(last, rpt, order).buffer_bits > budget:
+                continue
+            cheapest = first(0, last, lambda i: at(i, rpt, order).buffer_bits <= budget)
+            bits = at(cheapest, rpt, order).ddr_bits
+            # The run of equally cheap groups ends before the first costlier one.
+            if at(last, rpt, order).ddr_bits == bits:
+                run_end = last
+            else:
+                run_end = first(cheapest, last, lambda i: at(i, rpt, order).ddr_bits > bits) - 1
+            near = first(cheapest, run_end,
+                         lambda i: at(i, rpt, order).tiles >= pipeline_tiles)
+            for index in {near, max(cheapest, near - 1)}:
+                candidate = at(index, rpt, order)
+                if best is None or _rank(candidate, pipeline_tiles) < _rank(best,
+                                                                            pipeline_tiles):
+                    best = candidate
+    return best
