@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accelsim.hw.config import HwConfig
-from accelsim.hw.factory import build_accelerator, build_policy
+from accelsim.hw.factory import build_accelerator, build_ddr3_model, build_policy
+from accelsim.sim.dram import TraceStats, parse_trace
 from accelsim.sim.results import SimulationResult
 from accelsim.workload.ir import Network
 
@@ -33,6 +34,27 @@ def simulate(network: Network, hw: HwConfig) -> RunResult:
     sim = build_accelerator(hw).run(network.work(), policy)
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
                      policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
+
+
+@dataclass(frozen=True)
+class DramTraceResult:
+    """A request trace run through a hardware config's DDR3 model."""
+
+    hw_name: str
+    dram_name: str
+    trace: str
+    serial: bool
+    peak_bandwidth_bytes_per_s: float
+    stats: TraceStats
+
+
+def run_dram_trace(hw: HwConfig, trace: str | Path, serial: bool = False) -> DramTraceResult:
+    """Run ``R 0x<addr>``/``W 0x<addr>`` 64-byte requests through ``hw``'s DDR3 model;
+    ``serial`` issues each request only after the previous one completes."""
+    model = build_ddr3_model(hw)
+    stats = model.run_trace(parse_trace(trace), serial=serial)
+    return DramTraceResult(hw.name, model.spec.name, str(trace), serial,
+                           model.spec.peak_bandwidth_bytes_per_s, stats)
 
 
 def _repo_file(*parts: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accelsim.cli import diff, model, reproduce, run
+from accelsim.cli import diff, dram, model, reproduce, run, verify
 
 app = typer.Typer(
     name="accelsim",
@@ -16,6 +16,8 @@ app = typer.Typer(
 app.command("run")(run.run)
 app.command("diff")(diff.diff)
 app.command("reproduce")(reproduce.reproduce)
+app.command("verify")(verify.verify)
+app.command("dram")(dram.dram)
 app.add_typer(model.app, name="model")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accelsim.errors import ConfigError
 from accelsim.hw.config import (
     Ddr3Dram,
     HwConfig,
@@ -19,12 +20,20 @@ from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import PaperPolicy, ResidencyPolicy, TiledPolicy
 
 
+def build_ddr3_model(hw: HwConfig) -> Ddr3Model:
+    """The DDR3 model of ``hw``; a config error if its DRAM is not DDR3."""
+    if not isinstance(hw.dram, Ddr3Dram):
+        raise ConfigError(f"{hw.name}: dram.model is {hw.dram.model!r}; a DRAM trace needs "
+                          "dram.model: ddr3")
+    return Ddr3Model(ddr3_spec(**hw.dram.spec_arguments()))  # type: ignore[arg-type]
+
+
 def build_bus_timing(hw: HwConfig) -> BusTiming:
     dram = hw.dram
     if isinstance(dram, IdealDram):
         return IdealPipe(dram.bandwidth)
     if isinstance(dram, Ddr3Dram):
-        return Ddr3Timing(Ddr3Model(ddr3_spec(**dram.spec_arguments())))  # type: ignore[arg-type]
+        return Ddr3Timing(build_ddr3_model(hw))
     raise NotImplementedError(type(dram).__name__)  # unreachable: the config union is closed
 
 

@@ -116,6 +116,13 @@ class TiledPolicy:
                                        len(inputs[i])) for i, w in enumerate(schedule)]
         self._shapes = shapes
 
+        for i, shape in enumerate(shapes):  # the first layer that cannot run at all
+            if best_tiling(shape, capacity_bits, False, False) is None:
+                raise SramTooSmallError(
+                    f"SRAM of {capacity_bits:,} bits is too small for layer {i + 1} "
+                    f"({schedule[i].name!r}): even its smallest double-buffered tiles need "
+                    f"{min_capacity_bits(shape):,} bits")
+
         def can_keep(i: int) -> bool:
             """Layer i's output may stay on chip: its only reader is layer i+1, as its
             single input."""
@@ -139,12 +146,6 @@ class TiledPolicy:
                     total = tiling.ddr_bits + cost[i + 1][k]
                     if total < cost[i][s]:
                         cost[i][s], pick[i][s] = total, tiling
-            if cost[i][0] == inf:
-                need = min_capacity_bits(shapes[i])
-                raise SramTooSmallError(
-                    f"SRAM of {capacity_bits:,} bits is too small for layer {i + 1} "
-                    f"({schedule[i].name!r}): even its smallest double-buffered tiles need "
-                    f"{need:,} bits")
         self._choices = []
         s = 0
         for i in range(n):

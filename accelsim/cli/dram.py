@@ -1,0 +1,37 @@
+"""``accelsim dram``: a request trace through a config's DDR3 model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from accelsim.cli.common import check_output_path, console, user_errors, write_output
+
+
+def dram(
+    hw: Annotated[Path, typer.Option("--hw", help="Hardware config with dram.model: ddr3.")],
+    trace: Annotated[Path, typer.Option(
+        "--trace", help="Request trace: lines 'R 0x<addr>' / 'W 0x<addr>' (64-byte requests).")],
+    serial: Annotated[bool, typer.Option(
+        "--serial", help="Issue each request only after the previous one completes.")] = False,
+    json_path: Annotated[Optional[Path], typer.Option(
+        "--json", help="Write the figures to this JSON file.")] = None,
+) -> None:
+    """Completion time, bandwidth, average read latency and row-hit rate of a trace."""
+    from accelsim.api import run_dram_trace
+    from accelsim.errors import ConfigError
+    from accelsim.hw.config import load_hw
+    from accelsim.report.dram_view import dram_json, dram_table
+
+    with user_errors():
+        check_output_path(json_path, "--json")
+        hw_config = load_hw(hw)
+        if hw_config.dram.model != "ddr3":
+            raise ConfigError(f"{hw}: dram.model: a DRAM trace needs 'ddr3', got "
+                              f"{hw_config.dram.model!r}")
+        result = run_dram_trace(hw_config, trace, serial=serial)
+        if json_path is not None:
+            write_output(json_path, lambda: dram_json(result))
+    console.print(dram_table(result))
