@@ -128,7 +128,7 @@ def test_mobilenet_on_1_mb_has_no_spill_and_moves_each_byte_once(mobilenet) -> N
 def test_ddr_traffic_never_grows_with_sram(mobilenet) -> None:
     traffic = []
     for kib in (64, 96, 128, 192, 256, 384, 512, 1024, 2048, 4096):
-        result = run(mobilenet, kib * 8000, pipeline_tiles=1)
+        result = run(mobilenet, kib * 8000)
         traffic.append(sum(r.data_movement_bits for r in result.layers))
     assert traffic == sorted(traffic, reverse=True)
     assert traffic[0] > traffic[-1]  # small SRAMs do cost traffic
