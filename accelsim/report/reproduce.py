@@ -134,9 +134,9 @@ def compare_with_paper(run: RunResult, workload: str, title: str) -> Reproductio
         index = int(row["layer"])
         layer = layers[index - 1]
         for column in TABLE3_COLUMNS:
-            simulated = _table3_value(layer, column)
-            agrees = simulated == int(row[column])
-            cells.append(CellCheck(3, index, column, row[column], str(simulated), agrees,
+            value = _table3_value(layer, column)
+            agrees = value == int(row[column])
+            cells.append(CellCheck(3, index, column, row[column], str(value), agrees,
                                    column in COMPUTED_TABLE3,
                                    None if agrees else explain(3, column, index)))
     for row in table4:

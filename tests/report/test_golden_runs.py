@@ -20,6 +20,8 @@ GOLDEN = REPO / "tests" / "golden"
 CASES = [
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "1mb_ddr3"),
     ("paper_layer_sizes", "accelsim/data/paper/paper_layer_sizes.csv", "1mb_ddr3"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "1mb_ddr3_1066_tiled"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "edge_ddr3_1600"),
 ]
 
 
@@ -35,6 +37,8 @@ def test_run_matches_golden(model_name, model, hw, tmp_path, regen_golden) -> No
     if regen_golden:
         shutil.copyfile(out, golden)
         pytest.skip(f"regenerated {golden.name}")
+    assert out.read_text().splitlines()[0] == golden.read_text().splitlines()[0], \
+        "columns changed: regenerate the golden files on purpose with --regen-golden"
     result = diff_tables(golden, out, rtol=0.0, atol=0.0)
     assert result.differences == ()
     assert result.compared_cells > 20 * 20
