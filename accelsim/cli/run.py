@@ -20,6 +20,9 @@ def run(
     json_path: Annotated[Optional[Path], typer.Option(
         "--json", help="Write results, the step log and SRAM occupancy to this JSON file.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no tables.")] = False,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Also execute the model with numpy and compare with onnxruntime "
+                         "(as `accelsim verify`); exit 1 if float32 disagrees.")] = False,
 ) -> None:
     """Simulate a model layer by layer and print the memory and timing tables."""
     from accelsim.api import bundled_model_path, simulate
@@ -38,5 +41,15 @@ def run(
             write_output(csv_path, lambda: to_csv(result))
         if json_path is not None:
             write_output(json_path, lambda: to_json(result))
+        if verify:
+            from accelsim.functional import verify_network
+
+            check = verify_network(network, network.source)
     if not quiet:
         console.print(run_report(result))
+    if verify:
+        from accelsim.report.verify_view import summary, verify_report
+
+        console.print(summary(check) if quiet else verify_report(check))
+        if not check.passed:
+            raise typer.Exit(code=1)

@@ -15,11 +15,14 @@ from accelsim.workload.table import load_layer_table
 MODEL_SUFFIXES = (".csv", ".onnx")
 
 
-def load_model(path: str | Path) -> Network:
-    """Load a model by its suffix: ``.onnx`` (ONNX graph) or ``.csv`` (layer table, 8-bit fmaps)."""
+def load_model(path: str | Path, input_shape: tuple[int, ...] | None = None) -> Network:
+    """Load a model by its suffix: ``.onnx`` (ONNX graph) or ``.csv`` (layer table, 8-bit fmaps).
+
+    ``input_shape`` fixes the symbolic dims of an ONNX model's input.
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".onnx":
-        return load_onnx(path)
+        return load_onnx(path, input_shape)
     if suffix == ".csv":
         return load_layer_table(path)
     raise ModelError(f"{path}: unknown model suffix {suffix or '(none)'!r}; expected one of "

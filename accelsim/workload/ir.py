@@ -6,16 +6,73 @@ front-end has folded what needs no execution of its own (BatchNormalization
 into the preceding convolution, Relu/Clip into it as a fused activation,
 Flatten/Reshape into the consumer). Shapes are NCHW with batch 1; a layer read
 from an explicit-size layer table has flat shapes ``(elements,)``.
+
+A network is a DAG: a layer's ``inputs`` name the ``output`` tensors of earlier
+layers (or the network input), so a tensor read by several layers (a residual
+branch, a Concat) is visible to the simulator's residency policies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import prod
+from typing import Union
 
 import numpy as np
 
 from accelsim.sim.work import ConvGeometry, LayerWork
+
+
+AttrValue = Union[int, float, str, tuple[int, ...]]
+"""An op attribute the functional executor needs (an axis, a permutation, a pool mode)."""
+
+
+@dataclass(frozen=True)
+class QuantParams:
+    """Affine quantisation ``real = (q - zero_point) * scale`` of a tensor, as QDQ models give it.
+
+    Per-tensor when ``axis`` is None (one scale and zero point), else one
+    ``scale``/``zero_point`` per index of ``axis``. ``bits`` is the integer
+    width (8 for int8/uint8), ``signed`` whether q is signed.
+    """
+
+    scale: tuple[float, ...]
+    zero_point: tuple[int, ...]
+    bits: int = 8
+    signed: bool = True
+    axis: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.scale or len(self.scale) != len(self.zero_point):
+            raise ValueError(f'"scale" and "zero_point" must be non-empty and of one length, '
+                             f"got {self.scale} and {self.zero_point}")
+        if min(self.scale) <= 0:
+            raise ValueError(f'"scale" must be > 0, got {self.scale}')
+
+    @classmethod
+    def from_arrays(cls, scale: np.ndarray, zero_point: np.ndarray | None, dtype: np.dtype,
+                    axis: int, rank: int) -> QuantParams:
+        """From a QuantizeLinear/DequantizeLinear's scale, zero point, integer type and axis.
+
+        Raises ValueError for a non-integer type or a bad scale.
+        """
+        if not np.issubdtype(dtype, np.integer):
+            raise ValueError(f"expected an integer quantised type, got {dtype}")
+        info = np.iinfo(dtype)
+        scales = tuple(float(v) for v in np.asarray(scale, np.float64).reshape(-1))
+        points = (tuple(int(v) for v in np.asarray(zero_point).reshape(-1))
+                  if zero_point is not None else (0,) * len(scales))
+        per_axis = len(scales) > 1
+        return cls(scale=scales, zero_point=points, bits=info.bits, signed=info.min < 0,
+                   axis=(axis % rank if rank else 0) if per_axis else None)
+
+    @property
+    def qmin(self) -> int:
+        return -(1 << (self.bits - 1)) if self.signed else 0
+
+    @property
+    def qmax(self) -> int:
+        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
 
 
 @dataclass(frozen=True)
@@ -27,7 +84,18 @@ class Layer:
     it, e.g. ("Conv", "BatchNormalization", "Relu"). ``weight_params`` counts
     kernel parameters only, ``bias_params`` biases (including the bias a folded
     BatchNormalization creates). ``weights``/``bias`` hold the folded float32
-    values when the front-end has them (for functional execution).
+    values when the front-end has them (for functional execution); an
+    "eltwise" layer with a constant operand keeps that operand in ``bias``
+    (original shape; its position is ``attrs["const_input"]``).
+
+    ``input_shapes`` is the shape of each tensor of ``inputs`` as the consuming
+    node sees it, for layers with several inputs (Add, Mul, Concat); empty
+    means ``(input_shape,)``. ``attrs`` holds what execution needs beyond the
+    geometry (pool ``mode`` and ``count_include_pad``, the Concat ``axis``, a
+    Transpose ``perm``, Slice ``axes/starts/ends/steps``), as sorted pairs.
+    ``output_quant`` is the quantisation a QuantizeLinear/DequantizeLinear
+    pair applies to the output, ``weight_quant`` the one the weights were
+    dequantised with (QDQ models); None for float layers.
     """
 
     name: str
@@ -44,10 +112,23 @@ class Layer:
     activation: str | None = None
     weights: np.ndarray | None = field(default=None, compare=False, repr=False)
     bias: np.ndarray | None = field(default=None, compare=False, repr=False)
+    input_shapes: tuple[tuple[int, ...], ...] = ()
+    attrs: tuple[tuple[str, AttrValue], ...] = ()
+    output_quant: QuantParams | None = None
+    weight_quant: QuantParams | None = None
+
+    def attr(self, key: str, default: AttrValue | None = None) -> AttrValue | None:
+        """The value of op attribute ``key``, or ``default``."""
+        return next((value for name, value in self.attrs if name == key), default)
+
+    @property
+    def all_input_shapes(self) -> tuple[tuple[int, ...], ...]:
+        return self.input_shapes or (self.input_shape,)
 
     @property
     def input_elems(self) -> int:
-        return prod(self.input_shape)
+        """Elements read: the sum over every activation input (both operands of an Add)."""
+        return sum(prod(shape) for shape in self.all_input_shapes)
 
     @property
     def output_elems(self) -> int:
@@ -67,7 +148,8 @@ class Layer:
         return LayerWork(
             name=self.name, op=self.op, input_elems=self.input_elems,
             output_elems=self.output_elems, weight_params=self.weight_params,
-            bias_params=self.bias_params, macs=self.macs, geometry=self.geometry)
+            bias_params=self.bias_params, macs=self.macs, geometry=self.geometry,
+            inputs=self.inputs, output=self.output)
 
 
 @dataclass(frozen=True)
@@ -75,6 +157,10 @@ class Network:
     """A model lowered to a schedule of layers, in execution order.
 
     ``source`` names the file it came from (for messages and reports).
+    ``input_shape`` is the shape of the file's input; ``input_perm``, when not
+    None, is the layout change applied to it before the first layer (the
+    NHWC -> NCHW Transpose tf2onnx writes after an NHWC input, done by the DMA
+    that loads the input), so layers see ``input_shape`` permuted by it.
     """
 
     name: str
@@ -82,6 +168,7 @@ class Network:
     input_name: str
     input_shape: tuple[int, ...]
     layers: tuple[Layer, ...]
+    input_perm: tuple[int, ...] | None = None
 
     def work(self) -> tuple[LayerWork, ...]:
         return tuple(layer.work() for layer in self.layers)

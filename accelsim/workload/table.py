@@ -29,6 +29,7 @@ import csv
 from collections.abc import Mapping
 from math import prod
 from pathlib import Path
+from typing import Any
 
 from accelsim.errors import ModelError
 from accelsim.sim.work import ConvGeometry
@@ -96,19 +97,19 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
     k, s, p = row.int("kernel", 1), row.int("stride", 1), row.int("padding", 0)
     name = row.text("name") or f"layer{row.number}"
     in_shape = (1, in_c, in_h, in_w)
-    common = dict(name=name, op=kind, source_ops=(), inputs=(previous,), output=name,
-                  input_shape=in_shape, bias_params=0)
+    common: dict[str, Any] = dict(name=name, op=kind, source_ops=(), inputs=(previous,),
+                                  output=name, input_shape=in_shape, bias_params=0)
     if kind == "fc":
         features = in_c * in_h * in_w
         geometry = ConvGeometry(in_channels=features, out_channels=out_c, in_h=1, in_w=1,
                                 out_h=1, out_w=1)
         return Layer(**common, output_shape=(1, out_c), weight_params=features * out_c,
-                     macs=features * out_c, geometry=geometry)  # type: ignore[arg-type]
+                     macs=features * out_c, geometry=geometry)
     if kind == "softmax":
         if out_c != in_c:
             raise row.error("out_channels",
                             f"expected {in_c} (softmax keeps its shape), got {out_c}")
-        return Layer(**common, output_shape=in_shape, weight_params=0, macs=0)  # type: ignore[arg-type]
+        return Layer(**common, output_shape=in_shape, weight_params=0, macs=0)
     if kind == "pointwise" and k != 1:
         raise row.error("kernel", f"expected 1 for a pointwise layer, got {k}")
     groups = 1 if kind in ("conv", "pointwise") else in_c
@@ -124,9 +125,9 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
                             stride_w=s, pads=(p, p, p, p), groups=groups)
     out_shape = (1, out_c, out_h, out_w)
     if kind == "pool":
-        return Layer(**common, output_shape=out_shape, weight_params=0,  # type: ignore[arg-type]
+        return Layer(**common, output_shape=out_shape, weight_params=0,
                      macs=prod(out_shape) * k * k, geometry=geometry)
-    return Layer(**common, output_shape=out_shape,  # type: ignore[arg-type]
+    return Layer(**common, output_shape=out_shape,
                  weight_params=out_c * (in_c // groups) * k * k, macs=geometry.conv_macs,
                  geometry=geometry)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -89,7 +90,7 @@ class _Builder:
         self.initializers.append(numpy_helper.from_array(value.astype(np.float32), name))
         return name
 
-    def node(self, op_type: str, scope: str, inputs: list[str], **attrs: object) -> str:
+    def node(self, op_type: str, scope: str, inputs: list[str], **attrs: Any) -> str:
         output = f"{scope}/{op_type}_output_0"
         self.nodes.append(helper.make_node(
             op_type, inputs, [output], name=f"{scope}/{op_type}", **attrs))

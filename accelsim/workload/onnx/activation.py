@@ -1,15 +1,20 @@
-"""Relu and Clip (fused as a layer's ``activation``, else an "eltwise" layer) and Softmax.
+"""Activations (fused as a layer's ``activation``, else an "eltwise" layer) and Softmax.
 
 The activation is fused into the layer producing its input when that input
 has no other consumer (renames/reshapes in between allowed) and the layer has
 no activation yet. Names: "relu", "clip(lo,hi)" with bounds written like
 Python numbers (``clip(0,6)`` is ReLU6; a missing bound is -inf/inf; Clip(0, inf)
-is "relu"). Eltwise layers and Softmax count 0 MACs and 0 params.
+is "relu"), "hardswish", "hardsigmoid(alpha,beta)", "sigmoid",
+"leakyrelu(alpha)"; :mod:`accelsim.functional` evaluates these names.
+Eltwise activation layers and Softmax count 0 MACs and 0 params (the
+activation is applied on the way out of the compute unit, not multiplied).
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -58,11 +63,43 @@ def lower_clip(node: Node, state: GraphState) -> None:
     fuse_or_emit_activation(node, state, name)
 
 
+def _float_attr(node: Node, key: str, default: float) -> str:
+    """A float32 attribute by its shortest decimal (0.2, not 0.20000000298023224)."""
+    value = np.float32(node.attr(key, default))  # type: ignore[arg-type]
+    return _bound(float(str(value)))
+
+
+@lowering("HardSwish")
+def lower_hardswish(node: Node, state: GraphState) -> None:
+    fuse_or_emit_activation(node, state, "hardswish")
+
+
+@lowering("HardSigmoid")
+def lower_hardsigmoid(node: Node, state: GraphState) -> None:
+    alpha, beta = _float_attr(node, "alpha", 0.2), _float_attr(node, "beta", 0.5)
+    fuse_or_emit_activation(node, state, f"hardsigmoid({alpha},{beta})")
+
+
+@lowering("Sigmoid")
+def lower_sigmoid(node: Node, state: GraphState) -> None:
+    fuse_or_emit_activation(node, state, "sigmoid")
+
+
+@lowering("LeakyRelu")
+def lower_leaky_relu(node: Node, state: GraphState) -> None:
+    fuse_or_emit_activation(node, state, f"leakyrelu({_float_attr(node, 'alpha', 0.01)})")
+
+
 @lowering("Softmax")
 def lower_softmax(node: Node, state: GraphState) -> None:
+    shape = state.shape(node, node.inputs[0])
+    default_axis = -1 if state.opset() >= 13 else 1
+    axis = int(node.attr("axis", default_axis)) % len(shape)  # type: ignore[call-overload]
+    # Before opset 13 Softmax normalises over all axes from ``axis`` on, flattened.
+    coerce = int(state.opset() < 13)
     state.emit(Layer(
         name=node.name, op="softmax", source_ops=("Softmax",),
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
-        macs=0))
+        macs=0, attrs=(("axis", axis), ("flatten", coerce))))

@@ -9,6 +9,7 @@ keeps) is "conv". Weights are kept as ONNX stores them, (out_c, in_c/groups, kh,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,8 @@ def window_pads(node: Node, state: GraphState, in_hw: Sequence[int], out_hw: Seq
     """
     auto_pad = str(node.attr("auto_pad", "NOTSET"))
     if auto_pad == "NOTSET":
-        pads = [int(p) for p in node.attr("pads", [0, 0, 0, 0])]  # type: ignore[union-attr]
+        pads_attr: Any = node.attr("pads", [0, 0, 0, 0])
+        pads = [int(p) for p in pads_attr]
         if len(pads) != 4 or min(pads) < 0:
             raise state.error(node, f"expected pads to be 4 values >= 0 (top, left, bottom, "
                                     f"right), got {pads}")
@@ -106,4 +108,4 @@ def lower_conv(node: Node, state: GraphState) -> None:
         output=node.outputs[0], input_shape=in_shape, output_shape=out_shape,
         weight_params=int(weight.size), bias_params=0 if bias is None else out_c,
         macs=geometry.conv_macs, geometry=geometry, weights=weight.astype(np.float32),
-        bias=bias))
+        bias=bias, weight_quant=state.const_quant(node.input(1))))

@@ -3,9 +3,11 @@
 An Add of a constant that is one value per output channel of the producing
 conv/fc layer (no activation fused yet) is added to that layer's bias (the
 MatMul + Add pattern of exporters becomes one "fc" layer with a bias). Any
-other such node is an "eltwise" layer over its activation inputs; a constant
-operand counts as bias params. MACs: one per output element for Mul and Div,
-0 for Add and Sub.
+other such node is an "eltwise" layer over its activation inputs (a residual
+Add, the squeeze-and-excitation Mul of a feature map by per-channel scales,
+with numpy/ONNX broadcasting); a constant operand counts as bias params and is
+kept in ``bias`` with ``attrs["const_input"]`` its position. MACs: one per
+output element for Mul and Div, 0 for Add and Sub (an adder, not a multiplier).
 """
 
 from __future__ import annotations
@@ -64,11 +66,17 @@ def lower_binary(node: Node, state: GraphState) -> None:
     if _try_fuse_bias(node, state):
         return
     variable = [i for i, name in enumerate(node.inputs) if state.const(name) is None]
-    constants = sum(int(c.size) for c in (state.const(n) for n in node.inputs) if c is not None)
+    const_index = next((i for i, name in enumerate(node.inputs) if state.const(name) is not None),
+                       None)
+    const = None if const_index is None else state.const(node.inputs[const_index])
     out_shape = state.shape(node, node.outputs[0])
+    shapes = tuple(state.shape(node, node.inputs[i]) for i in variable)
     state.emit(Layer(
         name=node.name, op="eltwise", source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in variable), output=node.outputs[0],
-        input_shape=state.shape(node, node.inputs[variable[0]]), output_shape=out_shape,
-        weight_params=0, bias_params=constants,
-        macs=prod(out_shape) if node.op_type in ("Mul", "Div") else 0))
+        input_shape=shapes[0], output_shape=out_shape,
+        weight_params=0, bias_params=0 if const is None else int(const.size),
+        macs=prod(out_shape) if node.op_type in ("Mul", "Div") else 0,
+        bias=None if const is None else const.astype(np.float32),
+        input_shapes=shapes if len(shapes) > 1 else (),
+        attrs=() if const_index is None else (("const_input", const_index),)))

@@ -9,6 +9,10 @@ Python values, inputs and outputs as tensor names) and does exactly one of:
 - ``state.alias(out, src)``: the node only renames or reshapes (Flatten, Identity);
 - ``state.set_const(name, value)``: the node computes a constant (Constant, Shape).
 
+A constant produced by a DequantizeLinear (the int8 weights of a QDQ model)
+keeps its quantisation (:meth:`GraphState.const_quant`). Nothing fuses into a
+layer after its output has been quantised (a QuantizeLinear fused into it).
+
 Tensor names used in layers are *resolved*: an alias is replaced by the tensor
 it renames, so a layer's ``inputs`` name the ``output`` of an earlier layer (or
 the network input).
@@ -24,7 +28,7 @@ import onnx
 from onnx.reference import ReferenceEvaluator
 
 from accelsim.errors import ModelError
-from accelsim.workload.ir import Layer
+from accelsim.workload.ir import Layer, QuantParams
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,20 @@ class GraphState:
         self._producer: dict[str, int] = {}  # layer output tensor -> layer index
         self._alias: dict[str, str] = {}     # tensor -> tensor it renames
         self._names: set[str] = set()
+        self._const_quant: dict[str, QuantParams] = {}
+        self.input_perm: tuple[int, ...] | None = None  # see Network.input_perm
+
+    def opset(self) -> int:
+        """The default-domain opset version the model imports."""
+        return self._opsets.get("", 1)
+
+    @property
+    def graph_input(self) -> str:
+        return self._graph_input
+
+    def consumers(self, name: str) -> int:
+        """How many nodes (and graph outputs) read tensor ``name``."""
+        return self._consumers.get(name, 0)
 
     # -- messages ---------------------------------------------------------------------------
     def error(self, node: Node, message: str) -> ModelError:
@@ -96,6 +114,33 @@ class GraphState:
         for name, value in zip(node.outputs, results, strict=False):
             if name:
                 self.set_const(name, value)
+        if node.op_type == "DequantizeLinear":
+            self._const_quant[node.outputs[0]] = self.quant_params(node)
+
+    def quant_params(self, node: Node) -> QuantParams:
+        """The quantisation of a QuantizeLinear or DequantizeLinear (constant scale, zero point)."""
+        scale = self.require_const(node, 1, "the scale")
+        zero = self.const(node.input(2))
+        if node.input(2) and zero is None:
+            raise self.error(node, "expected the zero point (input 2) to be a constant")
+        if node.op_type == "DequantizeLinear":
+            x = self.const(node.input(0))
+            dtype = x.dtype if x is not None else (zero.dtype if zero is not None
+                                                   else np.dtype(np.uint8))
+            rank = x.ndim if x is not None else len(self.shape(node, node.inputs[0]))
+        else:
+            dtype = zero.dtype if zero is not None else np.dtype(np.uint8)
+            rank = len(self.shape(node, node.inputs[0]))
+        try:
+            return QuantParams.from_arrays(scale, zero, dtype,
+                                           int(node.attr("axis", 1)),  # type: ignore[call-overload]
+                                           rank)
+        except ValueError as exc:
+            raise self.error(node, str(exc)) from None
+
+    def const_quant(self, name: str) -> QuantParams | None:
+        """The quantisation of a constant produced by a DequantizeLinear, else None."""
+        return self._const_quant.get(name)
 
     def shape(self, node: Node, name: str) -> tuple[int, ...]:
         try:
@@ -139,7 +184,8 @@ class GraphState:
         """Index of the layer whose output reaches ``tensor`` with no other consumer on the way.
 
         Only renames/reshapes (aliases) may sit in between; each tensor on the
-        way must have exactly one consumer and must not be a graph output.
+        way must have exactly one consumer and must not be a graph output. A
+        layer whose output is already quantised takes no more fusions.
         """
         name = tensor
         while True:
@@ -148,10 +194,17 @@ class GraphState:
             if name not in self._alias:
                 break
             name = self._alias[name]
-        return self._producer.get(name)
+        index = self._producer.get(name)
+        if index is None or self._layers[index].output_quant is not None:
+            return None
+        return index
 
     def layer(self, index: int) -> Layer:
         return self._layers[index]
+
+    def producer(self, tensor: str) -> int | None:
+        """Index of the layer writing (resolved) ``tensor``, or None for the input or a constant."""
+        return self._producer.get(self.resolve(tensor))
 
     def fuse(self, index: int, node: Node, **changes: object) -> None:
         """Fold ``node`` into layer ``index``: its output becomes the layer's output."""

@@ -9,6 +9,7 @@ the bias is beta x C as a (N,) vector.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
 
 import numpy as np
@@ -20,9 +21,16 @@ from accelsim.workload.onnx.registry import lowering
 
 
 def emit_fc(node: Node, state: GraphState, x: str, rows: int, weight: np.ndarray,
-            bias: np.ndarray | None) -> None:
-    """Emit an fc layer computing ``rows`` products with ``weight`` of shape (N, K)."""
+            bias: np.ndarray | None, transposed: bool) -> None:
+    """Emit an fc layer computing ``rows`` products with ``weight`` of shape (N, K).
+
+    ``transposed``: the file stores the weight (K, N), so a per-axis
+    quantisation of it (QDQ) applies to the other axis of ``weight``.
+    """
     n, k = weight.shape
+    quant = state.const_quant(node.input(1))
+    if quant is not None and quant.axis is not None and transposed:
+        quant = replace(quant, axis=1 - quant.axis)
     geometry = make_geometry(node, state, in_channels=k, out_channels=n, in_h=rows, in_w=1,
                              out_h=rows, out_w=1)
     state.emit(Layer(
@@ -31,7 +39,7 @@ def emit_fc(node: Node, state: GraphState, x: str, rows: int, weight: np.ndarray
         output_shape=state.shape(node, node.outputs[0]), weight_params=n * k,
         bias_params=0 if bias is None else n, macs=rows * k * n, geometry=geometry,
         weights=weight.astype(np.float32),
-        bias=None if bias is None else bias.astype(np.float32)))
+        bias=None if bias is None else bias.astype(np.float32), weight_quant=quant))
 
 
 @lowering("Gemm")
@@ -61,7 +69,7 @@ def lower_gemm(node: Node, state: GraphState) -> None:
         if not (full == full[0]).all():
             raise state.error(node, "expected C to be the same for every row (a bias vector)")
         bias = full[0] * np.float32(beta)
-    emit_fc(node, state, x, rows, weight, bias)
+    emit_fc(node, state, x, rows, weight, bias, transposed=not trans_b)
 
 
 @lowering("MatMul")
@@ -74,4 +82,4 @@ def lower_matmul(node: Node, state: GraphState) -> None:
     if b.ndim != 2 or not a_shape or a_shape[-1] != b.shape[0]:
         raise state.error(node, f"expected a 2-D weight (K, N) matching A's last dim, got A "
                                 f"{a_shape} and B {b.shape}")
-    emit_fc(node, state, x, prod(a_shape[:-1]), b.T, None)
+    emit_fc(node, state, x, prod(a_shape[:-1]), b.T, None, transposed=True)

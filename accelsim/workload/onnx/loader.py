@@ -18,7 +18,7 @@ import heapq
 from pathlib import Path
 
 import onnx
-from onnx import numpy_helper
+from onnx import external_data_helper, numpy_helper
 
 from accelsim.errors import ModelError, UnsupportedOpError
 from accelsim.workload.ir import Network
@@ -29,14 +29,20 @@ from accelsim.workload.onnx import (  # noqa: F401
     conv,
     elementwise,
     linear,
+    movement,
     normalization,
     pool,
+    quant,
     shape,
 )
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering_for, supported_ops
 
 _MAX_DETAIL = 240
+
+
+class SymbolicInputError(ModelError):
+    """The model's input has a symbolic size and none was given (a caller may give one)."""
 
 
 def one_line(exc: BaseException) -> str:
@@ -53,8 +59,22 @@ def _read(path: Path, label: str) -> onnx.ModelProto:
     if path.stat().st_size == 0:
         raise ModelError(f"{label}: empty file; expected an ONNX model file")
     try:
-        return onnx.load(str(path), load_external_data=True)
-    except Exception as exc:  # protobuf DecodeError, OSError, onnx errors for external data
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as exc:  # protobuf DecodeError, OSError
+        raise ModelError(f"{label}: cannot read as an ONNX model ({one_line(exc)}); expected a "
+                         "serialized ModelProto") from exc
+    for tensor in model.graph.initializer:
+        if external_data_helper.uses_external_data(tensor):
+            info = external_data_helper.ExternalDataInfo(tensor)
+            data = path.parent / info.location
+            if not data.is_file():
+                raise ModelError(f"{label}: external data file {info.location!r} of tensor "
+                                 f"{tensor.name!r} is missing; expected it beside the model, "
+                                 f"at {data}")
+    try:
+        external_data_helper.load_external_data_for_model(model, str(path.parent))
+        return model
+    except Exception as exc:  # OSError, onnx errors for external data
         raise ModelError(f"{label}: cannot read as an ONNX model ({one_line(exc)}); expected a "
                          "serialized ModelProto with its external data files") from exc
 
@@ -86,8 +106,13 @@ def _sort_nodes(graph: onnx.GraphProto, label: str) -> list[onnx.NodeProto]:
     return [nodes[i] for i in order]
 
 
-def _fix_input(model: onnx.ModelProto, label: str) -> tuple[str, tuple[int, ...]]:
-    """The one activation input, with a symbolic batch dim set to 1 in ``model``."""
+def _fix_input(model: onnx.ModelProto, label: str,
+               given: tuple[int, ...] | None = None) -> tuple[str, tuple[int, ...]]:
+    """The one activation input, with a symbolic batch dim set to 1 in ``model``.
+
+    ``given`` (the shape of an input the caller has) fixes the other symbolic
+    dims; fixed dims must agree with it.
+    """
     initializers = {init.name for init in model.graph.initializer}
     inputs = [value for value in model.graph.input if value.name not in initializers]
     if len(inputs) != 1:
@@ -98,7 +123,16 @@ def _fix_input(model: onnx.ModelProto, label: str) -> tuple[str, tuple[int, ...]
         raise ModelError(f"{label}: input {value.name!r} has no shape; expected a tensor of "
                          "fixed shape")
     dims = []
-    for axis, dim in enumerate(value.type.tensor_type.shape.dim):
+    file_dims = value.type.tensor_type.shape.dim
+    if given is not None and len(given) != len(file_dims):
+        raise ModelError(f"{label}: input {value.name!r} has {len(file_dims)} dims, the given "
+                         f"input has shape {given}; expected the same rank")
+    for axis, dim in enumerate(file_dims):
+        if given is not None and axis > 0:
+            if dim.HasField("dim_value") and dim.dim_value != given[axis]:
+                raise ModelError(f"{label}: input {value.name!r} dim {axis} is {dim.dim_value}, "
+                                 f"the given input has {given[axis]}; expected them to agree")
+            dim.dim_value = given[axis]
         if dim.HasField("dim_value"):
             if axis == 0 and dim.dim_value != 1:
                 raise ModelError(f"{label}: input {value.name!r} dim 0 (batch) is "
@@ -107,9 +141,9 @@ def _fix_input(model: onnx.ModelProto, label: str) -> tuple[str, tuple[int, ...]
             dim.dim_value = 1  # a symbolic batch is simulated as batch 1
         else:
             symbol = dim.dim_param or "unknown"
-            raise ModelError(f"{label}: input {value.name!r} dim {axis} is symbolic "
+            raise SymbolicInputError(f"{label}: input {value.name!r} dim {axis} is symbolic "
                              f"({symbol!r}); expected a fixed size (only dim 0, the batch, "
-                             "may be symbolic)")
+                             "may be symbolic), or an input of the size to run (verify --input)")
         dims.append(dim.dim_value)
     return value.name, tuple(dims)
 
@@ -156,11 +190,14 @@ def _prepare(path: Path, label: str) -> onnx.ModelProto:
     return model
 
 
-def load_onnx(path: str | Path) -> Network:
-    """Lower the ONNX model at ``path`` to a :class:`Network` (batch 1, static shapes)."""
+def load_onnx(path: str | Path, input_shape: tuple[int, ...] | None = None) -> Network:
+    """Lower the ONNX model at ``path`` to a :class:`Network` (batch 1, static shapes).
+
+    ``input_shape`` (batch 1), when given, fixes symbolic dims of the input.
+    """
     label = str(path)
     model = _prepare(Path(path), label)
-    input_name, input_shape = _fix_input(model, label)
+    input_name, input_shape = _fix_input(model, label, input_shape)
     try:
         model = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True,
                                                    data_prop=True)
@@ -193,4 +230,4 @@ def load_onnx(path: str | Path) -> Network:
         raise ModelError(f"{label}: no executable layer (only renames and constants); "
                          "expected at least one Conv, Gemm, MatMul, pool or activation")
     return Network(name=Path(path).stem, source=label, input_name=input_name,
-                   input_shape=input_shape, layers=state.layers)
+                   input_shape=input_shape, layers=state.layers, input_perm=state.input_perm)

@@ -55,8 +55,10 @@ def lower_batchnorm(node: Node, state: GraphState) -> None:
         bias = 0.0 if layer.bias is None else layer.bias.astype(np.float64)
         folded_w = weights * scale.reshape((-1,) + (1,) * (weights.ndim - 1))
         folded_b = bias * scale + shift
+        # Folded weights leave the int8 grid of a QDQ weight: they are float again.
         state.fuse(index, node, weights=folded_w.astype(np.float32),
-                   bias=folded_b.astype(np.float32), bias_params=layer.output_shape[1])
+                   bias=folded_b.astype(np.float32), bias_params=layer.output_shape[1],
+                   weight_quant=None)
         return
     if len(x_shape) < 2 or x_shape[1] != channels:
         raise state.error(node, f"expected {channels} channels on axis 1, got shape {x_shape}")

@@ -3,8 +3,9 @@
 Flatten, Reshape (constant shape), Squeeze, Unsqueeze, Identity, Dropout
 (inference) and Cast only change how the consumer sees a tensor, so they
 become aliases: the consumer reads the producing layer's output. Constant,
-Shape (of a static shape) and shape arithmetic on constants (Gather, Concat,
-Slice, ConstantOfShape, Range) produce constants. The loader already
+Shape (of a static shape) and shape arithmetic on constants (Gather,
+ConstantOfShape, Range, and Concat/Slice of constants, see movement.py)
+produce constants. The loader already
 evaluates any supported node whose inputs are all constants, so the functions
 here only see activations.
 """
@@ -52,7 +53,7 @@ def lower_shape(node: Node, state: GraphState) -> None:
     state.set_const(node.outputs[0], np.array(dims, dtype=np.int64))
 
 
-@lowering("Gather", "Concat", "Slice", "ConstantOfShape", "Range")
+@lowering("Gather", "ConstantOfShape", "Range")
 def lower_constant_only(node: Node, state: GraphState) -> None:
     raise state.error(node, "supported only on constants (shape arithmetic), got an "
                             "activation input")
