@@ -1,363 +1,301 @@
 """One DDR3 channel's memory controller: open page, FR-FCFS, bounded queue, all-bank refresh.
 
 Models the controller the reference simulators (DRAMsim3, Ramulator 2) use
-(see tests/data/reference/ddr3/README.md), cycle by cycle of the DRAM clock:
+(see tests/data/reference/ddr3/README.md), clock by clock of the DRAM clock.
+Within each clock, in this order:
 
-* Front end: bursts enter the queue in order, at most one per clock, while
-  the queue holds fewer than ``spec.queue_depth`` bursts; a burst can be
-  scheduled from the clock after it entered.
-* Each clock at most one command is issued. A due refresh comes first (PREA
-  when a bank of the rank is open, then REF) and blocks its rank's requests.
-  Then FR-FCFS: the oldest row hit whose RD/WR is ready; else the oldest
-  request whose ACT (closed bank) or PRE (bank open on another row with no
-  pending hits) is ready.
-* Refresh is due every ``trefi`` clocks by absolute time (k * tREFI).
-* A read completes at RD + CL + BL/2, a write at WR + CWL + BL/2, clocks.
+1. A refresh falls due every ``trefi`` clocks by absolute time (k * tREFI);
+   from then its rank's requests are not scheduled until the REF.
+2. Front end: the next burst enters the queue if it has arrived and the
+   queue holds fewer than ``spec.queue_depth`` bursts (one per clock); it can
+   be scheduled from the next clock.
+3. At most one command is issued. A pending refresh comes first (PREA when a
+   bank of the rank is open, then REF, ranks in order). Else FR-FCFS: the
+   oldest row hit whose RD/WR is ready; else the oldest request whose ACT
+   (closed bank) or PRE (bank open on another row, no queued hits) is ready.
 
-Clocks where nothing can happen are skipped, not visited. Legality comes
-from the rules of :mod:`accelsim.sim.dram.timing` only.
+A read completes at RD + CL + BL/2, a write at WR + CWL + BL/2, clocks.
+Legality comes from the rules of :mod:`accelsim.sim.dram.timing` only, as
+applied by :class:`~accelsim.sim.dram.state.ChannelState` (this class adds the
+scheduler on top of that state).
+
+The loop is event driven, not clock by clock: each bank's candidates (its
+oldest read hit and write hit, or the ACT/PRE of its oldest burst) sit in
+:class:`~accelsim.sim.dram.candidates.Candidates`, whose minimum is the next
+command and its clock. Clocks where nothing can be issued are jumped over,
+stopping at every clock where a burst enters, a refresh falls due or a
+refresh command becomes legal, so the order above holds exactly.
 
 With ``batching`` on, the controller also fast-forwards streaming phases
 (:mod:`accelsim.sim.dram.streaming`): while every queued burst is a row hit
 of one rank in one direction and the bursts about to enter are hits too, the
 column commands are tCCD apart and are computed in closed form, up to the next
-row change or refresh. Off, it is the per-request reference path.
+row change or refresh. Off, it is the per-command path.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from heapq import heappop, heapreplace
 
-from accelsim.sim.dram.address import AddressMap
+from accelsim.sim.dram.candidates import NEVER, Candidates
+from accelsim.sim.dram.frontend import Run
 from accelsim.sim.dram.spec import Ddr3Spec
-from accelsim.sim.dram.timing import (Cmd, Scope, read_latency, timing_rules, window_rules,
-                                      write_latency)
+from accelsim.sim.dram.state import ChannelState
+from accelsim.sim.dram.timing import Cmd
 
-NEVER = 1 << 62  # a cycle later than any simulation
+__all__ = ["NEVER", "ChannelController", "Run"]
 
 _ACT, _PRE, _PREA, _RD, _WR, _REF = (int(c) for c in Cmd)
 
 
-@dataclass
-class Run:
-    """Contiguous channel-local bursts of one direction, available from cycle ``avail``.
-
-    Burst i of the run belongs to request
-    ``req_base + (req_offset + i * req_stride) // bursts_per_req``.
-    """
-
-    local_start: int
-    count: int
-    is_write: bool
-    avail: int
-    req_base: int = 0
-    req_offset: int = 0
-    req_stride: int = 1
-    bursts_per_req: int = 1
-
-    def req_of(self, i: int) -> int:
-        return self.req_base + (self.req_offset + i * self.req_stride) // self.bursts_per_req
-
-
-class Entry:
-    """One queued burst: age ``seq``, flat ``bank``, ``rank``, ``row``, direction, enqueue clock, request."""
-
-    __slots__ = ("seq", "bank", "rank", "row", "is_write", "enq", "req")
-
-    def __init__(self, seq: int, bank: int, rank: int, row: int, is_write: bool,
-                 enq: int, req: int) -> None:
-        self.seq, self.bank, self.rank, self.row = seq, bank, rank, row
-        self.is_write, self.enq, self.req = is_write, enq, req
-
-
-class ChannelController:
-    """The controller and DRAM state of one channel; ``serve`` runs bursts through it.
+class ChannelController(ChannelState):
+    """The scheduler of one channel on top of its :class:`ChannelState`; ``serve`` runs bursts.
 
     ``done[req]`` (completion clock, max over bursts) and ``first_enq[req]``
     (first enqueue clock) are filled in for every request id the runs name.
     """
 
     def __init__(self, spec: Ddr3Spec, batching: bool = True) -> None:
-        self.spec = spec
-        self.amap = AddressMap(spec)
+        super().__init__(spec)
         self.batching = batching
-        nb, nr = spec.ranks * spec.banks, spec.ranks
-        self.nbanks, self.nranks = nb, nr
-        self.rank_of = [b // spec.banks for b in range(nb)]
-        self.depth = spec.queue_depth
-        self.tccd = spec.tccd
-        self.trefi = spec.trefi
-        self.lat = (read_latency(spec), write_latency(spec))
-        ncmd = len(Cmd)
-        eff: list[list[list[tuple[int, int]]]] = [[[] for _ in Scope] for _ in range(ncmd)]
-        for rule in timing_rules(spec):
-            eff[rule.prev][rule.scope].append((int(rule.next), rule.cycles))
-        self._eff = eff
-        # Smallest delay any rule puts after each command: after issuing it at c,
-        # no command it enables can be legal before c + gap.
-        self._gap = [max([1] + [min([d for scope in eff[cmd] for _, d in scope] or [1])])
-                     for cmd in range(ncmd)]
         self._batch_mark = (-1, -1, -1)  # (acts, refreshes, column commands) at the last failed batch
-        (faw,) = window_rules(spec)
-        self.faw_cycles = faw.cycles
-        self.faw_count = faw.count
-        self.bn = [[0] * ncmd for _ in range(nb)]
-        self.rn = [[0] * ncmd for _ in range(nr)]
-        self.faw = [[-NEVER] * faw.count for _ in range(nr)]
-        self.open_row = [-1] * nb
-        self.bank_q: list[list[Entry]] = [[] for _ in range(nb)]
-        self.nq = [[0, 0] for _ in range(nb)]  # queued reads, writes per bank
-        self.nhit = [0] * nb  # queued bursts per bank that hit its open row
-        self.qlen = 0
-        self.seq = 0
-        self.cycle = 0
-        self.ref_due = [spec.trefi if spec.refresh_enabled else NEVER] * nr
-        self.ref_pending = [False] * nr
-        self.acts = 0
-        self.column_commands = 0
-        self.refreshes = 0
-        self.log: list[tuple[int, str, int, int]] | None = None  # (cycle, cmd, rank, bank) if set
+        self.cands = Candidates(self)
 
-    # --- state changes --------------------------------------------------
-    def issue(self, cmd: int, rank: int, bank: int, t: int, row: int = -1) -> None:
-        """Apply ``cmd`` issued at clock ``t`` to ``bank`` (flat; -1 for rank commands)."""
-        eff = self._eff[cmd]
-        if bank >= 0:
-            nxt = self.bn[bank]
-            for n, d in eff[Scope.BANK]:
-                if nxt[n] < t + d:
-                    nxt[n] = t + d
-        nxt = self.rn[rank]
-        for n, d in eff[Scope.RANK]:
-            if nxt[n] < t + d:
-                nxt[n] = t + d
-        if self.nranks > 1:
-            for other in range(self.nranks):
-                if other != rank:
-                    nxt = self.rn[other]
-                    for n, d in eff[Scope.OTHER_RANKS]:
-                        if nxt[n] < t + d:
-                            nxt[n] = t + d
-        if cmd == _ACT:
-            self.open_row[bank] = row
-            self.nhit[bank] = sum(1 for e in self.bank_q[bank] if e.row == row)
-            window = self.faw[rank]
-            window.pop(0)
-            window.append(t)
-            self.acts += 1
-        elif cmd == _PRE:
-            self.open_row[bank] = -1
-            self.nhit[bank] = 0
-        elif cmd == _PREA:
-            base = rank * self.spec.banks
-            for b in range(base, base + self.spec.banks):
-                self.open_row[b] = -1
-                self.nhit[b] = 0
-        elif cmd == _REF:
-            self.refreshes += 1
-        if self.log is not None:
-            self.log.append((t, Cmd(cmd).name, rank, bank))
-
-    def earliest(self, cmd: Cmd, rank: int, bank: int = -1) -> int:
-        """First clock at which the timing rules allow ``cmd`` (bank = index within the rank)."""
-        t = self.rn[rank][cmd]
-        if bank >= 0:
-            t = max(t, self.bn[rank * self.spec.banks + bank][cmd])
-        if cmd == Cmd.ACT:
-            t = max(t, self.faw[rank][0] + self.faw_cycles)
-        return max(t, 0)
-
-    def is_ready(self, cmd: Cmd, rank: int, bank: int, t: int) -> bool:
-        """Whether the timing rules allow ``cmd`` at clock ``t`` (ignores bank open/closed state)."""
-        return t >= self.earliest(cmd, rank, bank)
-
-    def _rank_open(self, rank: int) -> bool:
-        base = rank * self.spec.banks
-        return any(r >= 0 for r in self.open_row[base:base + self.spec.banks])
-
-    def _skip_idle_refreshes(self, until: int) -> None:
-        """Apply, in one step, refreshes of an idle rank with all banks closed before ``until``."""
+    def _refresh_step(self, c: int) -> bool:
+        """Issue the first ready PREA/REF of a pending rank at clock ``c``; whether one was issued."""
         for r in range(self.nranks):
-            due = self.ref_due[r]
-            k = (until - due) // self.trefi
-            if (k >= 2 and not self.ref_pending[r] and not self._rank_open(r)
-                    and self.rn[r][_REF] <= due and due >= self.cycle):
-                t = due + (k - 1) * self.trefi  # REFs land on their due clocks
-                self.issue(_REF, r, -1, t)
-                self.refreshes += k - 1
-                self.ref_due[r] = t + self.trefi
-                self.cycle = max(self.cycle, t + 1)
+            if self.ref_pending[r]:
+                cmd = self._refresh_cmd(r)
+                if self.rank_time(r, cmd) <= c:
+                    self.issue(cmd, r, -1, c)
+                    if cmd == _REF:
+                        self.ref_pending[r] = False
+                        self.ref_due[r] += self.trefi
+                        self.cands.set_rank(r)
+                    return True
+        return False
 
-    # --- the clock loop ---------------------------------------------------
+    # --- the event loop ---------------------------------------------------
     def serve(self, runs: list[Run], done: list[int], first_enq: list[int]) -> None:
         """Run ``runs`` (in order) to the issue of their last column command."""
         if self.batching:
             from accelsim.sim.dram.streaming import try_batch
         fe = deque(r for r in runs if r.count > 0)
-        pos = 0
-        amap, depth, bank_q, nq = self.amap, self.depth, self.bank_q, self.nq
-        bn, rn, open_row, rank_of = self.bn, self.rn, self.open_row, self.rank_of
-        nbanks, nranks = self.nbanks, self.nranks
-        pending, ref_due = self.ref_pending, self.ref_due
-        nhit = self.nhit
-        faw, faw_cycles = self.faw, self.faw_cycles
         c = self.cycle
         if self.qlen == 0 and fe and fe[0].avail > c:
-            self.cycle = c
             self._skip_idle_refreshes(fe[0].avail)
             c = self.cycle
-        while fe or self.qlen:
-            if self.batching and (self.qlen == depth or not fe):
+        amap, depth, bank_q, nq, bank_rows = self.amap, self.depth, self.bank_q, self.nq, self.bank_rows
+        rank_of, open_row, nhit, lat = self.rank_of, self.open_row, self.nhit, self.lat
+        bn, faw, fc = self.bn, self.faw, self.faw_cycles
+        bank_rules, rank_rules, multi = self._bank_rules, self._rank_rules, self.nranks > 1
+        pending, ref_due = self.ref_pending, self.ref_due
+        cands = self.cands
+        w, stb, scmd, srn, sidx = cands.w, cands.stb, cands.scmd, cands.srn, cands.sidx
+        heap = cands.heap
+        slast = [self.last[r] for r in cands.slot_rank]
+        sh, low, smask, sb = cands.shift, cands.low_mask, cands.slot_mask, cands.slot_bits
+        empty, miss, set_bank = cands.empty, cands.miss, cands.set_bank
+        banks = self.spec.banks
+        rs, rm, bs, bm, ws, wm = amap._rs, amap._rm, amap._bs, amap._bm, amap._ws, amap._wm
+        col_cmd = (_RD, _WR)
+        cands.set_all()
+        qlen, seq, hits = self.qlen, self.seq, sum(nhit)
+        npending = sum(pending)
+        due_min = self._due_min()
+        special = c if npending else due_min  # refresh work is looked at from this clock
+        pos = 0  # the front end's next burst is run[pos], from clock avail
+        run = fe[0] if fe else None
+        avail, sc = (run.avail, run.scatter) if run is not None else (NEVER, None)
+        nacts = ncols = 0  # not yet added to self.acts, self.column_commands
+        log = self.log
+        extra = multi or log is not None
+        last_cmd = -1  # column command of the last turn (-1: the turn was not a request command)
+        while qlen or fe:
+            if hits == qlen and self.batching and (qlen == depth or run is None):
+                self.acts += nacts
+                self.column_commands += ncols
+                nacts = ncols = 0
                 mark = self._batch_mark
                 if (self.acts != mark[0] or self.refreshes != mark[1]
                         or self.column_commands >= mark[2] + 8):
+                    self.qlen, self.seq = qlen, seq
                     state = try_batch(self, c, fe, pos, done, first_enq)
                     if state is not None:
                         c, pos = state
+                        qlen, seq, hits = self.qlen, self.seq, sum(nhit)
+                        run = fe[0] if fe else None
+                        avail, sc = (run.avail, run.scatter) if run is not None else (NEVER, None)
+                        cands.set_all()
+                        last_cmd = -1
                         continue
                     self._batch_mark = (self.acts, self.refreshes, self.column_commands)
-            for r in range(nranks):
-                if not pending[r] and c >= ref_due[r]:
-                    pending[r] = True
-            progressed = False
-            if fe and self.qlen < depth and fe[0].avail <= c:
-                run = fe[0]
-                local = run.local_start + pos
-                bank, rank, row = amap.decode(local)
-                req = run.req_of(pos)
-                entry = Entry(self.seq, bank, rank, row, run.is_write, c, req)
-                self.seq += 1
-                bank_q[bank].append(entry)
-                nq[bank][run.is_write] += 1
-                if open_row[bank] == row:
-                    nhit[bank] += 1
-                self.qlen += 1
+            # Front end. (It may run before a refresh falls due this clock: the
+            # rank's slots are cleared then anyway.)
+            if qlen < depth and avail <= c:
+                if sc is None:
+                    local, req, wr = run.local_start + pos, run.req_of(pos), run.is_write  # type: ignore[union-attr]
+                else:
+                    local, req, wr = sc[pos]
+                b = ((local >> rs) & rm) * banks + ((local >> bs) & bm)
+                row = (local >> ws) & wm
+                q = bank_q[b]
+                q.append((seq, row, wr, c, req))
+                bank_rows[b].append(row)
+                seq += 1
+                nq[b][wr] += 1
+                qlen += 1
                 if first_enq[req] > c:
                     first_enq[req] = c
+                if open_row[b] == row:
+                    nhit[b] += 1
+                    hits += 1
+                    if nhit[b] == 1 or w[2 * b + wr] == empty[2 * b + wr]:  # no older hit its way
+                        set_bank(b)
+                elif len(q) == 1:
+                    set_bank(b)
                 pos += 1
-                if pos == run.count:
+                if pos == run.count:  # type: ignore[union-attr]
                     fe.popleft()
                     pos = 0
-                progressed = True
-            nxt = NEVER
-            # Refresh first: PREA while a bank is open, then REF.
-            issued = False
-            for r in range(nranks):
-                if pending[r]:
-                    cmd = _PREA if self._rank_open(r) else _REF
-                    t = rn[r][cmd]
-                    if t <= c:
-                        self.issue(cmd, r, -1, c)
-                        if cmd == _REF:
-                            pending[r] = False
-                            ref_due[r] += self.trefi
-                        issued = True
-                        nxt = c + 1  # requests were not looked at this clock
-                        break
-                    if t < nxt:
-                        nxt = t
-            if not issued:
-                hit: Entry | None = None
-                hit_i = 0
-                miss: Entry | None = None
-                miss_cmd = 0
-                nready = 0
-                for b in range(nbanks):
-                    q = bank_q[b]
-                    if not q:
-                        continue
-                    r = rank_of[b]
-                    if pending[r]:
-                        continue
-                    orow = open_row[b]
-                    if orow >= 0 and nhit[b]:
-                        want_rd, want_wr = nq[b][0] > 0, nq[b][1] > 0
-                        for i, e in enumerate(q):
-                            if e.row != orow:
-                                continue
-                            if e.is_write:
-                                if not want_wr:
-                                    continue
-                                want_wr = False
-                                cmd = _WR
-                            else:
-                                if not want_rd:
-                                    continue
-                                want_rd = False
-                                cmd = _RD
-                            if e.enq >= c:
-                                t = c + 1
-                            else:
-                                t = bn[b][cmd]
-                                if rn[r][cmd] > t:
-                                    t = rn[r][cmd]
-                            if t <= c:
-                                nready += 1
-                                if hit is None or e.seq < hit.seq:
-                                    hit, hit_i = e, i
-                            elif t < nxt:
-                                nxt = t
-                            if not (want_rd or want_wr):
-                                break
-                        continue
-                    cmd = _PRE if orow >= 0 else _ACT
-                    e = q[0]
-                    if e.enq >= c:
-                        t = c + 1
-                    else:
-                        t = bn[b][cmd]
-                        if rn[r][cmd] > t:
-                            t = rn[r][cmd]
-                        if cmd == _ACT:
-                            w = faw[r][0] + faw_cycles
-                            if w > t:
-                                t = w
-                    if t <= c:
-                        nready += 1
-                        if miss is None or e.seq < miss.seq:
-                            miss, miss_cmd = e, cmd
-                    elif t < nxt:
-                        nxt = t
-                if hit is not None:
-                    b = hit.bank
-                    cmd = _WR if hit.is_write else _RD
-                    self.issue(cmd, hit.rank, b, c)
-                    bank_q[b].pop(hit_i)
-                    nq[b][hit.is_write] -= 1
-                    nhit[b] -= 1
-                    self.qlen -= 1
-                    self.column_commands += 1
-                    end = c + self.lat[hit.is_write]
-                    if done[hit.req] < end:
-                        done[hit.req] = end
-                    issued = True
-                elif miss is not None:
-                    cmd = miss_cmd
-                    self.issue(cmd, miss.rank, miss.bank, c, miss.row)
-                    issued = True
-                if nready > 1:
-                    nxt = c + 1  # the ready candidates not chosen try again next clock
-            if issued:
-                # Candidates seen this clock keep their times as lower bounds (rules
-                # only push times later); new ones wait at least the command's gap.
-                gap = c + self._gap[cmd]
-                if gap < nxt:
-                    nxt = gap
-            elif progressed:
-                c += 1
-                continue
-            if fe and self.qlen < depth and fe[0].avail < nxt:
-                nxt = fe[0].avail
-            for r in range(nranks):
-                if not pending[r] and ref_due[r] < nxt:
-                    nxt = ref_due[r]
-            if progressed and nxt > c + 1:
-                nxt = c + 1
-            if nxt >= NEVER:
-                if not (fe or self.qlen):
+                    run = fe[0] if fe else None
+                    avail, sc = (run.avail, run.scatter) if run is not None else (NEVER, None)
+            if c >= special:  # a refresh falls due or is pending
+                if c >= due_min:
+                    for r in range(self.nranks):
+                        if not pending[r] and c >= ref_due[r]:
+                            pending[r] = True
+                            cands.set_rank(r)
+                    npending = sum(pending)
+                    due_min = self._due_min()
+                refreshed = npending and self._refresh_step(c)
+                npending = sum(pending)
+                due_min = self._due_min()
+                special = c + 1 if npending else due_min
+                if refreshed:
+                    last_cmd = -1
+                    hits = sum(nhit)
                     c += 1
+                    continue
+            # FR-FCFS: the smallest slot. Its rank part and the clock are folded in
+            # now; if that moves it, it goes back and the new smallest is looked at.
+            while True:
+                m = heap[0]
+                s = m & smask
+                if w[s] != m:  # stale entry
+                    heappop(heap)
+                    continue
+                t = m >> sh
+                cmd = scmd[s]
+                # A slot's clock is never below its bank part (stb); check the rest.
+                if t >= c and t >= srn[s][cmd]:
                     break
-                raise RuntimeError("DDR3 controller stalled with work queued (model bug)")
-            c = nxt if nxt > c else c + 1
+                t = srn[s][cmd]
+                if t < c:
+                    t = c
+                if t < stb[s]:
+                    t = stb[s]
+                w[s] = v = (t << sh) | (m & low)
+                heapreplace(heap, v)
+            if t > c:  # nothing ready now: jump to the next event, or issue at t
+                if t >= special or (avail <= t and qlen < depth):
+                    nxt = min(due_min, self._refresh_next(c) if npending else NEVER,
+                              max(avail, c + 1) if qlen < depth else NEVER)
+                    if nxt <= t:
+                        if nxt >= NEVER:
+                            raise RuntimeError("DDR3 controller stalled with work queued (model bug)")
+                        c = nxt
+                        continue
+                c = t
+            # Issue slot s at clock c (ChannelController.issue, inlined). Its heap
+            # entry, still on top, is replaced by the bank's next slot value or popped.
+            b = s >> 1
+            bnb = bn[b]
+            for n, d in bank_rules[cmd]:
+                d += c
+                if bnb[n] < d:
+                    bnb[n] = d
+            rnr = srn[s]
+            for n, d in rank_rules[cmd]:
+                d += c
+                if rnr[n] < d:
+                    rnr[n] = d
+            slast[s][cmd] = c  # clocks only grow here
+            q = bank_q[b]
+            if cmd >= _RD:
+                e = q.pop(sidx[s])
+                del bank_rows[b][sidx[s]]
+                wr = e[2]
+                nq[b][wr] -= 1
+                nhit[b] -= 1
+                hits -= 1
+                qlen -= 1
+                ncols += 1
+                end = c + lat[wr]
+                req = e[4]
+                if done[req] < end:
+                    done[req] = end
+                last_cmd = cmd
+                if nhit[b]:
+                    heappop(heap)
+                    set_bank(b)
+                else:  # no hit left: the bank's oldest burst (if any) waits for its PRE
+                    w[s], stb[s] = empty[s], NEVER
+                    if q:
+                        s0 = s & ~1
+                        e = q[0]
+                        tb = bnb[_PRE] if bnb[_PRE] > e[3] else e[3] + 1
+                        stb[s0], scmd[s0] = tb, _PRE
+                        w[s0] = v = (tb << sh) | miss | (e[0] << sb) | s0
+                        heapreplace(heap, v)
+                    else:
+                        heappop(heap)
+            elif cmd == _ACT:
+                row = q[0][1]
+                open_row[b] = row
+                n = bank_rows[b].count(row)
+                nhit[b] = n
+                hits += n
+                window = faw[rank_of[b]]
+                del window[0]
+                window.append(c)
+                if rnr[_ACT] < window[0] + fc:  # fold tFAW into the rank's ACT time
+                    rnr[_ACT] = window[0] + fc
+                nacts += 1
+                if n == 1:  # the oldest burst, which the ACT was for, is the only hit
+                    e = q[0]
+                    wr = e[2]
+                    c2 = col_cmd[wr]
+                    if wr:
+                        w[s], stb[s] = empty[s], NEVER
+                    s1 = s | wr
+                    tb = bnb[c2]  # > its entry clock, as tRCD >= 1
+                    stb[s1], scmd[s1], sidx[s1] = tb, c2, 0
+                    tr = rnr[c2]
+                    w[s1] = v = ((tb if tb > tr else tr) << sh) | (e[0] << sb) | s1
+                    heapreplace(heap, v)
+                else:
+                    heappop(heap)
+                    set_bank(b)
+            else:  # PRE: the same oldest burst now waits for its ACT
+                open_row[b] = -1
+                tb = bnb[_ACT]  # > its entry clock, as tRP >= 1
+                stb[s], scmd[s] = tb, _ACT
+                tr = rnr[_ACT]
+                w[s] = v = ((tb if tb > tr else tr) << sh) | (m & low)
+                heapreplace(heap, v)
+            if extra:  # more ranks, or a command log
+                if multi:
+                    self._other_ranks(cmd, rank_of[b], c)
+                if log is not None:
+                    log.append((c, Cmd(cmd).name, rank_of[b], b))
+            c += 1
+        if last_cmd >= 0:
+            # Where the reference loop ended: the last command plus its smallest
+            # rule delay, or earlier at a refresh event.
+            c = min(c - 1 + self._gap[last_cmd], self._due_min(), self._refresh_next(c - 1))
+        self.qlen, self.seq = qlen, seq
+        self.acts += nacts
+        self.column_commands += ncols
         self.cycle = c

@@ -13,8 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
-from accelsim.sim.dram.controller import NEVER, ChannelController, Run
+import numpy as np
+
+from accelsim.sim.dram.controller import NEVER, ChannelController
+from accelsim.sim.dram.frontend import Run
 from accelsim.sim.dram.spec import Ddr3Spec
 
 REQUEST_BYTES = 64  #: bytes of one trace request (a cache line)
@@ -37,6 +42,19 @@ class TraceStats:
     row_hit_rate: float
     reads: int
     writes: int
+
+
+@dataclass(frozen=True)
+class CommandCounts:
+    """DRAM commands issued so far, all channels and ranks: ``activates`` (ACT)
+    and ``refreshes`` (all-bank REF, one per rank). Subtract two snapshots to
+    count what happened between them."""
+
+    activates: int
+    refreshes: int
+
+    def __sub__(self, other: CommandCounts) -> CommandCounts:
+        return CommandCounts(self.activates - other.activates, self.refreshes - other.refreshes)
 
 
 def _channel_runs(spec: Ddr3Spec, g0: int, n: int, is_write: bool, avail: int,
@@ -73,6 +91,13 @@ class Ddr3Model:
     @property
     def controllers(self) -> tuple[ChannelController, ...]:
         return tuple(self._channels)
+
+    def command_counts(self) -> CommandCounts:
+        """Activates and refreshes issued so far (for energy). A refresh that falls
+        due while the channel is idle is counted when the channel next serves a
+        transfer, as the controller applies it then."""
+        return CommandCounts(activates=sum(c.acts for c in self._channels),
+                             refreshes=sum(c.refreshes for c in self._channels))
 
     def transfer(self, now_ps: int, address: int, nbytes: int, is_write: bool) -> int:
         """Move ``nbytes`` contiguous bytes from byte ``address``, issued at ``now_ps``; return completion, ps.
@@ -114,45 +139,67 @@ def simulate_trace(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], serial:
     bpr = -(-REQUEST_BYTES // bb)
     done = [-1] * nreq
     first_enq = [NEVER] * nreq
-    reads = 0
     if serial:
         avail = 0
         for k, (is_write, address) in enumerate(requests):
-            reads += not is_write
             for ch, run in _channel_runs(spec, address // bb, bpr, bool(is_write), avail, k, bpr):
                 ctrls[ch].serve([run], done, first_enq)
             avail = done[k]
     else:
-        runs: list[list[Run]] = [[] for _ in ctrls]
-        k = 0
-        while k < nreq:
-            is_write, address = requests[k]
-            g0 = address // bb
-            end = k + 1
-            while end < nreq:  # merge a sequential stretch into one run
-                w, a = requests[end]
-                if w != is_write or a // bb != g0 + (end - k) * bpr:
-                    break
-                end += 1
-            reads += 0 if is_write else end - k
-            for ch, run in _channel_runs(spec, g0, (end - k) * bpr, bool(is_write), 0, k, bpr):
-                runs[ch].append(run)
-            k = end
+        runs = _trace_runs(spec, requests, bpr)
         for ctrl, chan_runs in zip(ctrls, runs):
             ctrl.serve(chan_runs, done, first_enq)
-    return _stats(spec, ctrls, requests, done, first_enq, reads)
+    return _stats(spec, ctrls, requests, done, first_enq)
+
+
+def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]],
+                bpr: int) -> list[list[Run]]:
+    """The front-end runs of each channel for a trace whose requests are all ready at clock 0.
+
+    A sequential stretch (same direction, each request the next ``bpr``
+    bursts) becomes one contiguous run, which the streaming path can look
+    ahead into; with one burst per request, the lone requests between
+    stretches go into scattered runs (one record per block, not per request).
+    """
+    channels = spec.channels
+    bb = spec.burst_bytes
+    nreq = len(requests)
+    wv = np.fromiter(map(itemgetter(0), requests), dtype=bool, count=nreq)
+    g = np.fromiter(map(itemgetter(1), requests), dtype=np.int64, count=nreq) // bb
+    ws, gs = wv.tolist(), g.tolist()
+    # A stretch starts where a request does not continue the previous one.
+    starts = np.concatenate(([0], np.flatnonzero((np.diff(g) != bpr) | (wv[1:] != wv[:-1])) + 1))
+    ends = np.append(starts[1:], nreq)
+    if bpr == 1:  # only stretches of two or more stay runs; the rest is scattered
+        keep = ends - starts > 1
+        starts, ends = starts[keep], ends[keep]
+    bounds = list(zip(starts.tolist(), ends.tolist()))
+    runs: list[list[Run]] = [[] for _ in range(channels)]
+    prev = 0
+    for k, end in bounds + [(nreq, nreq)]:
+        if prev < k:
+            blk = range(prev, k)
+            for ch in range(channels):
+                sc = [(g // channels, r, ws[r]) for r, g in zip(blk, gs[prev:k])
+                      if g % channels == ch] if channels > 1 else list(zip(gs[prev:k], blk, ws[prev:k]))
+                if sc:
+                    runs[ch].append(Run(0, len(sc), sc[0][2], 0, scatter=sc))
+        if k < end:
+            for ch, run in _channel_runs(spec, gs[k], (end - k) * bpr, ws[k], 0, k, bpr):
+                runs[ch].append(run)
+        prev = end
+    return runs
 
 
 def _stats(spec: Ddr3Spec, ctrls: list[ChannelController], requests: Sequence[tuple[bool, int]],
-           done: list[int], first_enq: list[int], reads: int) -> TraceStats:
+           done: list[int], first_enq: list[int]) -> TraceStats:
     nreq = len(requests)
     tck = spec.tck_ps
     completion_ps = max(done, default=0) * tck if nreq else 0
     nbytes = nreq * REQUEST_BYTES
-    lat_sum = 0
-    for (is_write, _), d, e in zip(requests, done, first_enq):
-        if not is_write:
-            lat_sum += d - e
+    is_read = (~np.fromiter(map(itemgetter(0), requests), dtype=bool, count=nreq)).tolist()
+    reads = sum(is_read)
+    lat_sum = sum(compress(done, is_read)) - sum(compress(first_enq, is_read))
     acts = sum(c.acts for c in ctrls)
     cols = sum(c.column_commands for c in ctrls)
     return TraceStats(

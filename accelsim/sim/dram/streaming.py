@@ -23,7 +23,8 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from accelsim.sim.dram.controller import ChannelController, Run
+    from accelsim.sim.dram.controller import ChannelController
+    from accelsim.sim.dram.frontend import Run
 
 _MIN_BATCH = 3
 _MAX_SEGMENTS = 256
@@ -61,7 +62,6 @@ def _record(run: Run, first: int, n: int, enq0: int | None, enq_step: int, done0
 def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
               done: list[int], first_enq: list[int]) -> tuple[int, int] | None:
     """Fast-forward a streaming stretch from clock ``c``; return (next clock, front-end position)."""
-    from accelsim.sim.dram.controller import Entry
     from accelsim.sim.dram.timing import Cmd
 
     if ctrl.qlen == 0 or any(ctrl.ref_pending):
@@ -69,9 +69,9 @@ def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
     open_row, bank_q, nq, bn = ctrl.open_row, ctrl.bank_q, ctrl.nq, ctrl.bn
     for b in range(ctrl.nbanks):  # cheap early exit: a miss is usually the youngest entry
         q = bank_q[b]
-        if q and (q[-1].row != open_row[b] or q[0].row != open_row[b]):
+        if q and (q[-1][1] != open_row[b] or q[0][1] != open_row[b]):
             return None
-    entries: list[Entry] = []
+    used: list[int] = []  # banks with queued bursts
     rank = direction = -1
     for b in range(ctrl.nbanks):
         q = bank_q[b]
@@ -87,30 +87,36 @@ def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
             return None
         orow = open_row[b]
         for e in q:
-            if e.row != orow:
+            if e[1] != orow:
                 return None
         r = ctrl.rank_of[b]
         if rank < 0:
             rank = r
         elif rank != r:
             return None
-        entries.extend(q)
-    entries.sort(key=lambda e: e.seq)
+        used.append(b)
+    # Queued bursts oldest first, with their banks.
+    if len(used) == 1:
+        entries, banks = list(bank_q[used[0]]), [used[0]] * ctrl.qlen
+    else:
+        pairs = sorted((e, b) for b in used for e in bank_q[b])
+        entries, banks = [p[0] for p in pairs], [p[1] for p in pairs]
     cmd = int(Cmd.WR) if direction else int(Cmd.RD)
     tccd = ctrl.tccd
     t0 = max(c, ctrl.rn[rank][cmd])
     nqueued = len(entries)
     k_max = 1 << 62  # limited by the first queued burst whose bank is not ready in time
-    for j, e in enumerate(entries):
-        if bn[e.bank][cmd] > t0 + j * tccd:
+    for j, b in enumerate(banks):
+        if bn[b][cmd] > t0 + j * tccd:
             k_max = j
             break
     # The bursts the front end will push: count the hits (H) and note their banks.
     segments: list[tuple[int, int, int]] = []  # (first index in run, length, bank)
     hits = 0
+    run: Run | None = None
     if fe:
         run = fe[0]
-        if run.avail <= c and run.is_write == bool(direction):
+        if run.avail <= c and run.is_write == bool(direction) and run.scatter is None:
             amap = ctrl.amap
             left = run.count - pos
             local = run.local_start + pos
@@ -142,9 +148,9 @@ def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
     for j in range(n_old):
         e = entries[j]
         t = t0 + j * tccd
-        last_t[e.bank] = t
-        if done[e.req] < t + lat:
-            done[e.req] = t + lat
+        last_t[banks[j]] = t
+        if done[e[4]] < t + lat:
+            done[e[4]] = t + lat
     n_new_issued = k - n_old  # pushed during the stretch and issued in it
     n_pushed = k - 1 if fe else 0  # bursts pushed during the stretch
     run = fe[0] if fe else None
@@ -161,10 +167,12 @@ def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
     ctrl.column_commands += k
 
     # Rebuild the queue: old entries not issued, then pushed bursts not issued.
+    bank_rows = ctrl.bank_rows
     for b in range(ctrl.nbanks):
         bank_q[b].clear()
+        bank_rows[b].clear()
         nq[b][0] = nq[b][1] = 0
-    remaining = entries[n_old:]
+    remaining = list(zip(entries[n_old:], banks[n_old:]))
     if run is not None:
         amap = ctrl.amap
         for i in range(n_new_issued, n_pushed):
@@ -174,15 +182,16 @@ def try_batch(ctrl: ChannelController, c: int, fe: deque[Run], pos: int,
             enq = t0 + i * tccd + 1
             if first_enq[req] > enq:
                 first_enq[req] = enq
-            remaining.append(Entry(ctrl.seq, bank, r, row, run.is_write, enq, req))
+            remaining.append(((ctrl.seq, row, run.is_write, enq, req), bank))
             ctrl.seq += 1
         pos += n_pushed
         if pos == run.count:
             fe.popleft()
             pos = 0
-    for e in remaining:
-        bank_q[e.bank].append(e)
-        nq[e.bank][e.is_write] += 1
+    for e, b in remaining:
+        bank_q[b].append(e)
+        bank_rows[b].append(e[1])
+        nq[b][e[2]] += 1
     for b in range(ctrl.nbanks):
         ctrl.nhit[b] = len(bank_q[b])  # every burst left is a hit
     ctrl.qlen = len(remaining)
