@@ -33,6 +33,7 @@ _FREQ_UNITS = {"Hz": 1, "kHz": 10**3, "KHz": 10**3, "MHz": 10**6, "GHz": 10**9}
 _OPS_UNITS = {"OPS": 1, "KOPS": 10**3, "MOPS": 10**6, "GOPS": 10**9, "TOPS": 10**12, "POPS": 10**15}
 _TIME_UNITS = {"s": 10**12, "ms": 10**9, "us": 10**6, "ns": 10**3, "ps": 1}
 _ENERGY_UNITS = {"J": 10**15, "mJ": 10**12, "uJ": 10**9, "nJ": 10**6, "pJ": 10**3, "fJ": 1}
+_POWER_UNITS = {"W": 10**9, "mW": 10**6, "uW": 10**3, "nW": 1}
 
 
 def _split(text: object, example: str, what: str) -> tuple[Fraction, str]:
@@ -114,6 +115,13 @@ def parse_energy_fj(text: object) -> int:
     num, unit = _split(text, "0.2 pJ", "an energy")
     return _exact_int(num * _lookup(unit, _ENERGY_UNITS, str(text), "an energy", "0.2 pJ"),
                       str(text), "energy (in fJ)")
+
+
+def parse_power_nw(text: object) -> int:
+    """A power ("50 mW", "1.2 W") in nanowatts."""
+    num, unit = _split(text, "50 mW", "a power")
+    return _exact_int(num * _lookup(unit, _POWER_UNITS, str(text), "a power", "50 mW"),
+                      str(text), "power (in nW)")
 
 
 def format_bits(bits: int) -> str:

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from accelsim.sim.compute import (  # noqa: E402
+    VECTOR_OPS,
     ComputeTiming,
+    DispatchTiming,
     IdealThroughput,
     SystolicArray,
     VectorUnit,
@@ -72,6 +74,12 @@ def main() -> None:
               SystolicArray(32, 32, CLOCK_HZ, dataflow, depthwise_mapping="diagonal"), layers)
     bench("array 8x8 ws diagonal", SystolicArray(8, 8, CLOCK_HZ, "ws", "diagonal"), layers)
     bench("vector 32 lanes", VectorUnit(32, CLOCK_HZ), layers)
+    bench("array 32x32 ws + vector 32 (pool...)",
+          DispatchTiming(SystolicArray(32, 32, CLOCK_HZ, "ws"), VectorUnit(32, CLOCK_HZ)),
+          layers)
+    bench("array 32x32 ws + vector 32 (dw, pool...)",
+          DispatchTiming(SystolicArray(32, 32, CLOCK_HZ, "ws"), VectorUnit(32, CLOCK_HZ),
+                         VECTOR_OPS | {"depthwise"}), layers)
     bench("ideal 1 TOPS (cycles = ps)", IdealThroughput(10**12), layers)
 
 

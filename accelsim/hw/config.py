@@ -18,19 +18,30 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from accelsim.errors import ConfigError
+from accelsim.hw.energy_defaults import MAC_PRECISIONS
 from accelsim.quantity import (
+    parse_energy_fj,
+    parse_frequency_hz,
     parse_ops_per_s,
+    parse_power_nw,
     parse_rate_bits_per_s,
     parse_size_bits,
 )
+from accelsim.sim.compute.dataflow import dataflow_rule
+from accelsim.sim.compute.systolic import GROUP_MAPPINGS
 
 SizeBits = Annotated[int, BeforeValidator(parse_size_bits), Field(gt=0)]
 RateBitsPerS = Annotated[int, BeforeValidator(parse_rate_bits_per_s), Field(gt=0)]
 OpsPerS = Annotated[int, BeforeValidator(parse_ops_per_s), Field(gt=0)]
+FrequencyHz = Annotated[int, BeforeValidator(parse_frequency_hz), Field(gt=0)]
+EnergyFj = Annotated[int, BeforeValidator(parse_energy_fj), Field(ge=0)]
+PowerNw = Annotated[int, BeforeValidator(parse_power_nw), Field(ge=0)]
+Count = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
 class _Strict(BaseModel):
@@ -111,7 +122,89 @@ class IdealCompute(_Strict):
     ops_per_mac: Annotated[int, Field(gt=0)] = 2
 
 
-ComputeConfig = Annotated[IdealCompute, Field(discriminator="model")]
+class VectorUnitConfig(_Strict):
+    """A SIMD vector unit beside the array: ``lanes`` operations per cycle at ``clock``
+    ("1 GHz"); ``pipeline_fill_cycles`` paid once per layer."""
+
+    lanes: Count
+    clock: FrequencyHz
+    pipeline_fill_cycles: Annotated[int, Field(ge=0, le=1_000_000)] = 4
+
+
+DEPTHWISE_PLACES = ("vector", *sorted(GROUP_MAPPINGS))
+"""Where a depthwise layer may run: the vector unit, or the array under a group mapping."""
+
+
+class SystolicCompute(_Strict):
+    """A ``rows`` x ``cols`` systolic array at ``clock`` ("1 GHz") with a ``dataflow``
+    ("ws", "os", "is"), optionally with a ``vector`` unit for pooling, element-wise
+    layers and softmax. ``depthwise``: where depthwise layers run: "vector", or on
+    the array "channel_by_channel" (SCALE-Sim) or "diagonal" (block-diagonal packing).
+    """
+
+    model: Literal["systolic"]
+    rows: Count
+    cols: Count
+    clock: FrequencyHz
+    dataflow: str = "ws"
+    depthwise: str = "channel_by_channel"
+    vector: VectorUnitConfig | None = None
+
+    @field_validator("dataflow")
+    @classmethod
+    def _known_dataflow(cls, value: str) -> str:
+        return dataflow_rule(value).name
+
+    @field_validator("depthwise")
+    @classmethod
+    def _known_depthwise(cls, value: str) -> str:
+        if value not in DEPTHWISE_PLACES:
+            raise ValueError(f"unknown depthwise placement {value!r}; expected one of "
+                             f"{', '.join(DEPTHWISE_PLACES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _vector_unit_present(self) -> SystolicCompute:
+        if self.depthwise == "vector" and self.vector is None:
+            raise ValueError("depthwise: vector needs a vector unit (add vector: "
+                             "{lanes: 32, clock: 1 GHz})")
+        return self
+
+
+ComputeConfig = Annotated[IdealCompute | SystolicCompute, Field(discriminator="model")]
+
+
+class EnergyConfig(_Strict):
+    """Energy per event; a field left out takes its default from ``hw/energy_defaults.py``.
+
+    ``mac``: one multiply-accumulate ("0.23 pJ"); its default is the published
+    figure for ``mac_precision`` (default: int8 when activations and weights
+    have at most 8 bits, else int32). ``sram_read_per_byte`` /
+    ``sram_write_per_byte``: per byte of on-chip SRAM (default by SRAM size).
+    ``ddr_read_per_byte`` / ``ddr_write_per_byte``: per byte of DRAM burst
+    data; ``ddr_activate``: one row activation (ACT + PRE) across the rank;
+    ``ddr_refresh``: one refresh command across the rank (defaults from a
+    DDR3 data sheet, scaled to the rank's devices). ``static_power``: the
+    chip's leakage and clock power ("50 mW", default 0 mW).
+    """
+
+    mac_precision: str | None = None
+    mac: EnergyFj | None = None
+    sram_read_per_byte: EnergyFj | None = None
+    sram_write_per_byte: EnergyFj | None = None
+    ddr_read_per_byte: EnergyFj | None = None
+    ddr_write_per_byte: EnergyFj | None = None
+    ddr_activate: EnergyFj | None = None
+    ddr_refresh: EnergyFj | None = None
+    static_power: PowerNw | None = None
+
+    @field_validator("mac_precision")
+    @classmethod
+    def _known_precision(cls, value: str | None) -> str | None:
+        if value is not None and value not in MAC_PRECISIONS:
+            raise ValueError(f"unknown MAC precision {value!r}; expected one of "
+                             f"{', '.join(MAC_PRECISIONS)}")
+        return value
 
 
 class PaperPolicyConfig(_Strict):
@@ -135,7 +228,8 @@ PolicyConfig = Annotated[PaperPolicyConfig | TiledPolicyConfig, Field(discrimina
 
 
 class HwConfig(_Strict):
-    """One accelerator: SRAM, DDR bus, compute unit, precision and accounting policy."""
+    """One accelerator: SRAM, DDR bus, compute unit, precision, accounting policy
+    and energy costs."""
 
     name: str
     description: str = ""
@@ -144,6 +238,7 @@ class HwConfig(_Strict):
     dram: DramConfig
     compute: ComputeConfig
     policy: PolicyConfig
+    energy: EnergyConfig = EnergyConfig()
 
 
 def _describe(error: Any) -> str:
@@ -177,20 +272,25 @@ def validate_hw(data: object, source: str) -> HwConfig:
         raise ConfigError(f"{source}: {problems}") from None
 
 
-def load_hw(path: str | Path) -> HwConfig:
-    """Read and validate a hardware YAML file."""
+def read_yaml(path: str | Path, what: str) -> object:
+    """Parse a YAML file (``what`` names it in errors, "sweep file" say); a missing,
+    unreadable or malformed file is one :class:`ConfigError` line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such hardware config file") from None
+        raise ConfigError(f"{path}: no such {what}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read hardware config ({exc})") from None
+        raise ConfigError(f"{path}: cannot read {what} ({exc})") from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
-    return validate_hw(data, str(path))
+
+
+def load_hw(path: str | Path) -> HwConfig:
+    """Read and validate a hardware YAML file."""
+    return validate_hw(read_yaml(path, "hardware config file"), str(path))

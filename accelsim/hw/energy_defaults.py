@@ -16,7 +16,7 @@ accelerator's static power (no published figure; 0 mW by default).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accelsim.sim.energy import EnergyCosts
 
@@ -47,6 +47,9 @@ OP_ENERGY: dict[str, CostFigure] = {
     "fp32_add": CostFigure(0.9, "pJ", HOROWITZ_2014),
     "fp32_mult": CostFigure(3.7, "pJ", HOROWITZ_2014),
 }
+
+MAC_PRECISIONS: tuple[str, ...] = tuple(sorted({name.rsplit("_", 1)[0] for name in OP_ENERGY}))
+"""Precisions with both a multiply and an add figure: "fp16", "fp32", "int32", "int8"."""
 
 # SRAM, one 64-bit read, by array size in bytes (KB read as KiB).
 SRAM_READ_64BIT: dict[int, CostFigure] = {
@@ -123,6 +126,28 @@ DDR3_1600_4GB_X8 = Ddr3PowerSpec(
 )
 
 
+def ddr3_rank(devices_per_rank: int, device: Ddr3PowerSpec = DDR3_1600_4GB_X8) -> Ddr3PowerSpec:
+    """``device``'s figures for a rank of ``devices_per_rank`` such devices.
+
+    Per-byte costs do not change (each device moves its share of the burst);
+    an activate or refresh, sent to every device of the rank, scales with
+    their number. A x8 bus is one x8 device: 1/8 of the x64 rank's activate.
+    """
+    if isinstance(devices_per_rank, bool) or not isinstance(devices_per_rank, int) \
+            or devices_per_rank < 1:
+        raise ValueError(f'"devices_per_rank" must be an integer >= 1, got {devices_per_rank!r}')
+    per_device_bytes = device.bytes_per_burst // device.devices_per_rank
+    return replace(device, name=f"{device.name.split(',')[0]}, rank of {devices_per_rank}",
+                   devices_per_rank=devices_per_rank,
+                   bytes_per_burst=per_device_bytes * devices_per_rank)
+
+
+def default_mac_precision(activation_bits: int, weight_bits: int) -> str:
+    """int8 for operands of at most 8 bits; int32 otherwise (Horowitz gives no
+    16-bit integer figure, so the next wider one: an overestimate)."""
+    return "int8" if max(activation_bits, weight_bits) <= 8 else "int32"
+
+
 def mac_pj(precision: str) -> float:
     """One MAC = one multiply + one add at ``precision`` ("int8", "int32", "fp16", "fp32").
 
@@ -131,9 +156,8 @@ def mac_pj(precision: str) -> float:
     try:
         return OP_ENERGY[f"{precision}_mult"].value + OP_ENERGY[f"{precision}_add"].value
     except KeyError:
-        known = sorted({name.rsplit("_", 1)[0] for name in OP_ENERGY})
-        raise ValueError(
-            f'unknown precision {precision!r}; expected one of {", ".join(known)}') from None
+        raise ValueError(f'unknown precision {precision!r}; expected one of '
+                         f'{", ".join(MAC_PRECISIONS)}') from None
 
 
 def sram_pj_per_byte(size_bytes: int) -> float:

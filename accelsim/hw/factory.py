@@ -9,13 +9,25 @@ from accelsim.hw.config import (
     IdealCompute,
     IdealDram,
     PaperPolicyConfig,
+    SystolicCompute,
     TiledPolicyConfig,
 )
 from accelsim.hw.ddr3_presets import ddr3_spec
+from accelsim.hw.energy_defaults import (
+    DDR3_1600_4GB_X8,
+    default_energy_costs,
+    default_mac_precision,
+    ddr3_rank,
+)
 from accelsim.sim.bus import BusTiming, Ddr3Timing, IdealPipe
-from accelsim.sim.dram.ddr3 import Ddr3Model
+from accelsim.sim.compute.dispatch import VECTOR_OPS, DispatchTiming
 from accelsim.sim.compute.ideal import IdealThroughput
+from accelsim.sim.compute.systolic import SystolicArray
 from accelsim.sim.compute.timing import ComputeTiming
+from accelsim.sim.compute.vector import VectorUnit
+from accelsim.sim.dram.ddr3 import Ddr3Model
+from accelsim.sim.energy import EnergyCosts
+from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import PaperPolicy, ResidencyPolicy, TiledPolicy
 
@@ -41,7 +53,45 @@ def build_compute_timing(hw: HwConfig) -> ComputeTiming:
     compute = hw.compute
     if isinstance(compute, IdealCompute):
         return IdealThroughput(compute.throughput, compute.ops_per_mac)
+    if isinstance(compute, SystolicCompute):
+        on_array = "channel_by_channel" if compute.depthwise == "vector" else compute.depthwise
+        array = SystolicArray(compute.rows, compute.cols, compute.clock, compute.dataflow,
+                              depthwise_mapping=on_array)
+        if compute.vector is None:
+            return array
+        vector = VectorUnit(compute.vector.lanes, compute.vector.clock,
+                            compute.vector.pipeline_fill_cycles)
+        extra = {"depthwise"} if compute.depthwise == "vector" else set()
+        return DispatchTiming(array, vector, VECTOR_OPS | extra)
     raise NotImplementedError(type(compute).__name__)
+
+
+def build_energy_costs(hw: HwConfig) -> EnergyCosts:
+    """The config's energy costs; each field it leaves out from ``hw/energy_defaults.py``
+    (MAC by precision, SRAM by size, DDR3 by the rank's device count)."""
+    dram = hw.dram
+    rank = (ddr3_rank(dram.bus_width_bits // dram.device_width_bits)
+            if isinstance(dram, Ddr3Dram) else DDR3_1600_4GB_X8)
+    energy = hw.energy
+    precision = energy.mac_precision or default_mac_precision(
+        hw.precision.activation_bits, hw.precision.weight_bits)
+    defaults = default_energy_costs(sram_bytes=max(1, hw.sram.size // 8),
+                                    precision=precision, ddr=rank)
+
+    def pj(fj: int | None, default: float) -> float:
+        return default if fj is None else fj / 1000
+
+    return EnergyCosts(
+        mac_pj=pj(energy.mac, defaults.mac_pj),
+        sram_read_pj_per_byte=pj(energy.sram_read_per_byte, defaults.sram_read_pj_per_byte),
+        sram_write_pj_per_byte=pj(energy.sram_write_per_byte, defaults.sram_write_pj_per_byte),
+        ddr_read_pj_per_byte=pj(energy.ddr_read_per_byte, defaults.ddr_read_pj_per_byte),
+        ddr_write_pj_per_byte=pj(energy.ddr_write_per_byte, defaults.ddr_write_pj_per_byte),
+        ddr_activate_pj=pj(energy.ddr_activate, defaults.ddr_activate_pj),
+        ddr_refresh_pj=pj(energy.ddr_refresh, defaults.ddr_refresh_pj),
+        static_mw=(defaults.static_mw if energy.static_power is None
+                   else energy.static_power / 1_000_000),
+    )
 
 
 def build_policy(hw: HwConfig) -> ResidencyPolicy:
@@ -55,6 +105,12 @@ def build_policy(hw: HwConfig) -> ResidencyPolicy:
 
 
 def build_accelerator(hw: HwConfig) -> Accelerator:
-    """A fresh machine for one run (SimPy environments are single-use)."""
-    return Accelerator(hw.sram.size, build_bus_timing(hw), build_compute_timing(hw),
-                       hw.precision.activation_bits)
+    """A fresh machine for one run (SimPy environments are single-use). With a DDR3
+    bus, the energy accounting counts the activates and refreshes of the very
+    model that times the bus; with the ideal pipe it estimates them."""
+    ddr3 = build_ddr3_model(hw) if isinstance(hw.dram, Ddr3Dram) else None
+    bus = Ddr3Timing(ddr3) if ddr3 is not None else build_bus_timing(hw)
+    energy = EnergyAccounting(build_energy_costs(hw), hw.precision.activation_bits,
+                              hw.precision.weight_bits, counter=ddr3)
+    return Accelerator(hw.sram.size, bus, build_compute_timing(hw),
+                       hw.precision.activation_bits, energy=energy)

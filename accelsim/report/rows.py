@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accelsim.api import RunResult
+from accelsim.sim.energy import EnergyBreakdown
 
 PS_PER_S = 10**12
 
@@ -14,9 +15,12 @@ COLUMNS: tuple[str, ...] = (
     "data_movement_s", "compute_s", "performance_s", "start_s", "end_s",
     "movement_ps", "compute_ps", "performance_ps", "compute_cycles", "utilization",
     "ddr_read_bytes", "ddr_write_bytes", "spill_bytes", "tiles", "sram_peak_bytes", "stall_s",
-    "stall_ps",
+    "stall_ps", "folds", "compute_unit", "sram_read_bytes", "sram_write_bytes",
+    "ddr_activates", "ddr_refreshes", "energy_pj", "energy_compute_pj", "energy_sram_pj",
+    "energy_ddr_pj", "energy_static_pj",
 )
-"""CSV column order. Times appear in seconds (floats) and exact picoseconds."""
+"""CSV column order. Times appear in seconds (floats) and exact picoseconds; energies
+in picojoules."""
 
 
 def seconds(time_ps: int) -> float:
@@ -26,6 +30,13 @@ def seconds(time_ps: int) -> float:
 def bytes_of(bits: int) -> int:
     """Whole bytes that hold ``bits`` (what a byte-addressed bus moves)."""
     return -(-bits // 8)
+
+
+def energy_columns(energy: EnergyBreakdown) -> dict[str, float]:
+    """A breakdown as the ``energy_*_pj`` columns."""
+    return {"energy_pj": energy.total_pj, "energy_compute_pj": energy.compute_pj,
+            "energy_sram_pj": energy.sram_pj, "energy_ddr_pj": energy.ddr_pj,
+            "energy_static_pj": energy.static_pj}
 
 
 def layer_rows(run: RunResult) -> list[dict[str, Any]]:
@@ -50,6 +61,10 @@ def layer_rows(run: RunResult) -> list[dict[str, Any]]:
             "spill_bytes": bytes_of(r.spill_bits), "tiles": r.tiles,
             "sram_peak_bytes": bytes_of(r.sram_peak_bits),
             "stall_s": seconds(r.stall_ps), "stall_ps": r.stall_ps,
+            "folds": r.folds, "compute_unit": r.compute_unit,
+            "sram_read_bytes": r.sram_read_bytes, "sram_write_bytes": r.sram_write_bytes,
+            "ddr_activates": r.ddr_activates, "ddr_refreshes": r.ddr_refreshes,
+            **energy_columns(r.energy),
         }
         for r in run.sim.layers
     ]
@@ -73,4 +88,11 @@ def totals(run: RunResult) -> dict[str, Any]:
         "ddr_write_bytes": sum(bytes_of(r.ddr_write_bits) for r in layers),
         "spill_bytes": sum(bytes_of(r.spill_bits) for r in layers),
         "stall_s": seconds(sum(r.stall_ps for r in layers)),
+        "compute_cycles": sum(r.compute_cycles for r in layers),
+        "folds": sum(r.folds for r in layers),
+        "sram_read_bytes": sum(r.sram_read_bytes for r in layers),
+        "sram_write_bytes": sum(r.sram_write_bytes for r in layers),
+        "ddr_activates": sum(r.ddr_activates for r in layers),
+        "ddr_refreshes": sum(r.ddr_refreshes for r in layers),
+        **energy_columns(run.sim.energy),
     }

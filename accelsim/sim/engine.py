@@ -2,7 +2,9 @@
 
 Layers run one after another; inside a layer the policy's plan is a graph of
 steps, each a SimPy process that waits for the steps it depends on. Time is
-integer picoseconds, so results are exact and bit-for-bit repeatable.
+integer picoseconds, so results are exact and bit-for-bit repeatable. Each
+layer's energy is counted from what it did (its step records and, on DDR3,
+the commands the DRAM model issued meanwhile): see ``sim/energy_accounting.py``.
 """
 
 from __future__ import annotations
@@ -13,19 +15,25 @@ import simpy
 
 from accelsim.sim.bus import BusTiming, DdrBus
 from accelsim.sim.dma import Dma
+from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.mcu import ComputeTiming, MatrixComputeUnit
-from accelsim.sim.policies.base import Compute, LayerPlan, ResidencyPolicy, Step
+from accelsim.sim.policies.base import Compute, ResidencyPolicy, Step
 from accelsim.sim.records import StepRecord
-from accelsim.sim.results import LayerResult, SimulationResult
+from accelsim.sim.results import LayerResult, SimulationResult, layer_result
 from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
 
 
 class Accelerator:
-    """The machine: one SRAM, one DDR bus behind one DMA engine, one compute unit."""
+    """The machine: one SRAM, one DDR bus behind one DMA engine, one compute unit.
+
+    ``energy``, when given, charges each layer's energy (costs, precisions and
+    where DDR command counts come from); without it layers report zero energy.
+    """
 
     def __init__(self, sram_capacity_bits: int, bus_timing: BusTiming,
-                 compute_timing: ComputeTiming, activation_bits: int) -> None:
+                 compute_timing: ComputeTiming, activation_bits: int,
+                 energy: EnergyAccounting | None = None) -> None:
         if activation_bits <= 0:
             raise ValueError(f'"activation_bits" must be > 0, got {activation_bits}')
         self.env = simpy.Environment()
@@ -35,6 +43,7 @@ class Accelerator:
         self.dma = Dma(self.bus, self.sram)
         self.compute = MatrixComputeUnit(self.env, compute_timing, self.log)
         self.activation_bits = activation_bits
+        self.energy = energy
 
     def run(self, schedule: Sequence[LayerWork], policy: ResidencyPolicy) -> SimulationResult:
         """Simulate the whole schedule under ``policy``; call once per Accelerator."""
@@ -55,6 +64,8 @@ class Accelerator:
             self.sram.start_window()
             plan = policy.plan(index, work, self.sram)
             estimate = self.compute.timing.estimate(work)
+            counter = self.energy.counter if self.energy is not None else None
+            commands_before = counter.command_counts() if counter is not None else None
             processes: list[simpy.Process] = []
             for step in plan.steps:
                 waits = [processes[i] for i in step.after]
@@ -62,9 +73,12 @@ class Accelerator:
                     self._run_step(index, step, waits, estimate.time_ps)))
             if processes:
                 yield self.env.all_of(processes)
-            results.append(self._layer_result(index, work, plan, start,
-                                              self.log[first_record:], estimate.cycles,
-                                              estimate.utilization))
+            measured = (counter.command_counts() - commands_before
+                        if counter is not None and commands_before is not None else None)
+            results.append(layer_result(
+                index, work, plan, self.log[first_record:], start, int(self.env.now),
+                self.sram.window_peak_bits, estimate, self.activation_bits, self.energy,
+                measured))
 
     def _run_step(self, layer: int, step: Step, waits: list[simpy.Process],
                   layer_time_ps: int) -> simpy.events.ProcessGenerator:
@@ -76,25 +90,3 @@ class Accelerator:
             self.sram.release(step.release_bits)
         else:
             yield from self.dma.move(layer, step)
-
-    def _layer_result(self, index: int, work: LayerWork, plan: LayerPlan, start_ps: int,
-                      records: list[StepRecord], compute_cycles: int,
-                      utilization: float) -> LayerResult:
-        reads = sum(r.bits for r in records if r.action == "read")
-        writes = sum(r.bits for r in records if r.action == "write")
-        spill_bits = sum(r.bits for r in records if r.spill)
-        compute_ps = sum(r.duration_ps for r in records if r.unit == "compute")
-        end_ps = int(self.env.now)
-        return LayerResult(
-            index=index, name=work.name, op=work.op,
-            input_fmap_bits=work.input_elems * self.activation_bits,
-            output_fmap_bits=work.output_elems * self.activation_bits,
-            weight_params=work.weight_params, macs=work.macs,
-            internal_memory_bits=plan.internal_memory_bits, data_movement_bits=reads + writes,
-            ddr_read_bits=reads, ddr_write_bits=writes, spill_bits=spill_bits,
-            spill=plan.spill or spill_bits > 0, tiles=plan.tiles,
-            sram_peak_bits=self.sram.window_peak_bits,
-            movement_ps=sum(r.duration_ps for r in records if r.unit == "ddr"),
-            compute_ps=compute_ps, performance_ps=end_ps - start_ps,
-            stall_ps=end_ps - start_ps - compute_ps, start_ps=start_ps, end_ps=end_ps,
-            compute_cycles=compute_cycles, utilization=utilization)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from accelsim.sim.compute.timing import ComputeEstimate
+from accelsim.sim.dram.ddr3 import CommandCounts
+from accelsim.sim.energy import ZERO_ENERGY, EnergyBreakdown
+from accelsim.sim.energy_accounting import NO_EVENTS, EnergyAccounting, charge, transfer_events
+from accelsim.sim.policies.base import LayerPlan
 from accelsim.sim.records import StepRecord
+from accelsim.sim.work import LayerWork
 
 
 @dataclass(frozen=True)
@@ -19,8 +26,15 @@ class LayerResult:
     are the summed durations of its transfers and compute steps;
     ``performance_ps`` the layer's wall time (their sum when nothing overlaps),
     of which ``stall_ps`` the compute unit waited for data. ``tiles`` is how
-    many pieces the layer ran in. ``compute_cycles`` and ``utilization`` come
-    from the compute unit's timing model.
+    many pieces the layer ran in. ``compute_cycles``, ``folds`` and
+    ``utilization`` come from the compute unit's timing model, in cycles of the
+    clock of ``compute_unit`` ("array", "vector" or "ideal"), the unit that ran it.
+
+    Energy (see :mod:`accelsim.sim.energy_accounting`): ``sram_read_bytes`` /
+    ``sram_write_bytes`` count on-chip accesses (DMA fills and drains, compute
+    operands and results), ``ddr_activates`` / ``ddr_refreshes`` the DRAM row
+    activations and refresh commands charged to the layer, and ``energy`` its
+    energy by where it is spent, in pJ.
     """
 
     index: int
@@ -46,6 +60,18 @@ class LayerResult:
     end_ps: int
     compute_cycles: int
     utilization: float
+    folds: int = 0
+    compute_unit: str = "ideal"
+    sram_read_bytes: int = 0
+    sram_write_bytes: int = 0
+    ddr_activates: int = 0
+    ddr_refreshes: int = 0
+    energy: EnergyBreakdown = ZERO_ENERGY
+
+    @property
+    def energy_pj(self) -> float:
+        """The layer's total energy, pJ."""
+        return self.energy.total_pj
 
 
 @dataclass(frozen=True)
@@ -67,5 +93,67 @@ class SimulationResult:
         return sum(layer.data_movement_bits for layer in self.layers)
 
     @property
+    def energy(self) -> EnergyBreakdown:
+        """All layers' energy, summed in layer order, pJ."""
+        # The sum ZERO_ENERGY + layer 1 + layer 2 ..., field by field, in one object.
+        compute = sram = ddr = static = total = 0.0
+        for layer in self.layers:
+            e = layer.energy
+            compute += e.compute_pj
+            sram += e.sram_pj
+            ddr += e.ddr_pj
+            static += e.static_pj
+            total += e.total_pj
+        return EnergyBreakdown(compute, sram, ddr, static, total)
+
+    @property
     def spilled_layers(self) -> tuple[LayerResult, ...]:
         return tuple(layer for layer in self.layers if layer.spill)
+
+
+def layer_result(index: int, work: LayerWork, plan: LayerPlan, records: Sequence[StepRecord],
+                 start_ps: int, end_ps: int, sram_peak_bits: int, estimate: ComputeEstimate,
+                 activation_bits: int, energy: EnergyAccounting | None,
+                 measured: CommandCounts | None) -> LayerResult:
+    """What layer ``index`` did, summed from its step ``records`` (both engines call this).
+
+    ``sram_peak_bits``: the most the SRAM held during the layer. ``energy``: how to
+    charge it (None: zero energy); ``measured``: the DDR commands issued during
+    the layer, or None to estimate them.
+    """
+    reads = writes = spill_bits = movement_ps = compute_ps = 0
+    read_bytes: list[int] = []   # whole bytes of each DMA transfer, for energy
+    write_bytes: list[int] = []
+    for r in records:
+        action = r.action
+        if action == "read":
+            reads += r.bits
+        elif action == "write":
+            writes += r.bits
+        if r.spill:
+            spill_bits += r.bits
+        if r.unit == "ddr":
+            movement_ps += r.end_ps - r.start_ps
+            if action == "read":
+                read_bytes.append(-(-r.bits // 8))
+            elif action == "write":
+                write_bytes.append(-(-r.bits // 8))
+        elif r.unit == "compute":
+            compute_ps += r.end_ps - r.start_ps
+    events = (transfer_events(work, read_bytes, write_bytes, start_ps, end_ps, energy, measured)
+              if energy is not None else NO_EVENTS)
+    return LayerResult(
+        index=index, name=work.name, op=work.op,
+        input_fmap_bits=work.input_elems * activation_bits,
+        output_fmap_bits=work.output_elems * activation_bits,
+        weight_params=work.weight_params, macs=work.macs,
+        internal_memory_bits=plan.internal_memory_bits, data_movement_bits=reads + writes,
+        ddr_read_bits=reads, ddr_write_bits=writes, spill_bits=spill_bits,
+        spill=plan.spill or spill_bits > 0, tiles=plan.tiles, sram_peak_bits=sram_peak_bits,
+        movement_ps=movement_ps, compute_ps=compute_ps, performance_ps=end_ps - start_ps,
+        stall_ps=end_ps - start_ps - compute_ps, start_ps=start_ps, end_ps=end_ps,
+        compute_cycles=estimate.cycles, utilization=estimate.utilization,
+        folds=estimate.folds, compute_unit=estimate.unit,
+        sram_read_bytes=events.sram_read_bytes, sram_write_bytes=events.sram_write_bytes,
+        ddr_activates=events.ddr_activates, ddr_refreshes=events.ddr_refreshes,
+        energy=charge(events, energy.costs) if energy is not None else ZERO_ENERGY)

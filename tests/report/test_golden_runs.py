@@ -22,6 +22,8 @@ CASES = [
     ("paper_layer_sizes", "accelsim/data/paper/paper_layer_sizes.csv", "1mb_ddr3"),
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "1mb_ddr3_1066_tiled"),
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "edge_ddr3_1600"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "systolic_32x32_ws"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "systolic_32x32_vector"),
 ]
 
 

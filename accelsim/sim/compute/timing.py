@@ -8,7 +8,9 @@ Models in this package: :class:`~accelsim.sim.compute.ideal.IdealThroughput`
 (a fixed ops/s rate, the paper's "1 TOPS"),
 :class:`~accelsim.sim.compute.systolic.SystolicArray` (SCALE-Sim's fold and
 cycle counts) and :class:`~accelsim.sim.compute.vector.VectorUnit` (a SIMD
-unit for depthwise, pooling and element-wise layers).
+unit for depthwise, pooling and element-wise layers);
+:class:`~accelsim.sim.compute.dispatch.DispatchTiming` routes each layer to
+an array or a vector unit.
 """
 
 from __future__ import annotations

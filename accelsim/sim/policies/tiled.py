@@ -58,20 +58,15 @@ def _split(total: int, parts: Sequence[int]) -> list[int]:
     return out
 
 
-def _shape_with_operands(shape: TileShape, operands: int) -> TileShape:
-    """A layer with several inputs (a residual Add, a Concat) streams the extra
-    operands beside the first, channel for channel: more input channels to read."""
-    if operands <= 1:
-        return shape
-    return replace(shape, in_c=shape.in_c * operands,
-                   groups=shape.groups * operands if shape.groups > 1 else 1)
-
-
 @dataclass(frozen=True)
 class _LayerChoice:
+    """What the whole-schedule pass decided for one layer. ``inputs`` and
+    ``input_bits`` name and size every tensor the layer reads (a residual Add
+    reads two)."""
+
     tiling: Tiling
-    primary_input: str
-    extra_inputs: tuple[str, ...]
+    inputs: tuple[str, ...]
+    input_bits: tuple[int, ...]
     output: str
 
 
@@ -112,8 +107,7 @@ class TiledPolicy:
                 consumers.setdefault(name, []).append(i)
         self._produced = set(outputs)
         self._consumed_later = set(consumers)
-        shapes = [_shape_with_operands(TileShape.of(w, self.activation_bits, self.weight_bits),
-                                       len(inputs[i])) for i, w in enumerate(schedule)]
+        shapes = [TileShape.of(w, self.activation_bits, self.weight_bits) for w in schedule]
         self._shapes = shapes
 
         for i, shape in enumerate(shapes):  # the first layer that cannot run at all
@@ -146,29 +140,36 @@ class TiledPolicy:
                     total = tiling.ddr_bits + cost[i + 1][k]
                     if total < cost[i][s]:
                         cost[i][s], pick[i][s] = total, tiling
+        size = {name: w.output_elems * self.activation_bits for name, w in zip(outputs, schedule)}
         self._choices = []
         s = 0
         for i in range(n):
             tiling = pick[i][s]
             assert tiling is not None  # cost[i][s] is finite along the chosen path
-            self._choices.append(_LayerChoice(tiling, inputs[i][0], inputs[i][1:], outputs[i]))
+            known = sum(size[name] for name in inputs[i] if name in size)
+            unknown = [name for name in inputs[i] if name not in size]  # model inputs
+            rest = _split(max(0, schedule[i].input_elems * self.activation_bits - known),
+                          [1] * len(unknown)) if unknown else []
+            bits = tuple(size[name] if name in size else rest[unknown.index(name)]
+                         for name in inputs[i])
+            self._choices.append(_LayerChoice(tiling, inputs[i], bits, outputs[i]))
             s = int(tiling.output_kept)
-        self._layout(schedule, shapes)
+        self._layout(shapes)
 
-    def _layout(self, schedule: Sequence[LayerWork], shapes: Sequence[TileShape]) -> None:
-        """DDR addresses: all weights first, then every activation tensor that touches DDR."""
+    def _layout(self, shapes: Sequence[TileShape]) -> None:
+        """DDR addresses: all weights first, then every activation tensor."""
         address = 0
         self._weight_address = []
         for shape in shapes:
             self._weight_address.append(address)
             address += _align(-(-shape.weight_bits // 8))
         self._tensor_address = {}
-        for choice, work in zip(self._choices, schedule):
-            for name, elems in ((choice.primary_input, work.input_elems),
-                                (choice.output, work.output_elems)):
+        for choice, shape in zip(self._choices, shapes):
+            for name, bits in (*zip(choice.inputs, choice.input_bits),
+                               (choice.output, shape.output_bits)):
                 if name not in self._tensor_address:
                     self._tensor_address[name] = address
-                    address += _align(-(-elems * self.activation_bits // 8))
+                    address += _align(-(-bits // 8))
 
     # -- one layer ----------------------------------------------------------------------
     def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
@@ -195,12 +196,13 @@ class TiledPolicy:
         if t.output_kept:
             sram.occupy(shape.output_bits)
         resident_in = shape.input_bits if t.input_resident else 0
-        in_spill = choice.primary_input in self._produced
         out_spill = choice.output in self._consumed_later
         steps: list[Step] = []
         compute_at: list[int] = []
         store_at: list[int | None] = []
         shares_done = 0
+        in_done = 0  # input bits read so far, for each tensor's cumulative share
+        band_loaded = 0
         for j, (g, b) in enumerate(order):
             c0, c1 = groups[g]
             first_of_band = t.order == "rows_outer" and g == 0
@@ -213,15 +215,20 @@ class TiledPolicy:
                     bits = channels * band_rows[b] * shape.in_w * act
                     offset = band_offset[b] + (shape.input_channels_for(c0) if shape.groups > 1
                                                else 0) * band_rows[b] * shape.in_w * act // 8
-                    loads.append(self._read(choice.primary_input, bits, offset, in_spill,
-                                            f"input band {b + 1}/{len(bands)}"))
-                    release += bits
+                    reads = self._reads(choice, in_done, bits, offset,
+                                        f"input band {b + 1}/{len(bands)}")
+                    in_done += bits
+                    loads += reads
+                    release += sum(r.bits for r in reads)
                 elif first_of_band:
                     bits = shape.in_c * band_rows[b] * shape.in_w * act
-                    loads.append(self._read(choice.primary_input, bits, band_offset[b],
-                                            in_spill, f"input band {b + 1}/{len(bands)}"))
+                    reads = self._reads(choice, in_done, bits, band_offset[b],
+                                        f"input band {b + 1}/{len(bands)}")
+                    in_done += bits
+                    loads += reads
+                    band_loaded = sum(r.bits for r in reads)
                 if last_of_band:
-                    release += shape.in_c * band_rows[b] * shape.in_w * act
+                    release += band_loaded
             w_load, w_release = self._weight_step(index, t, g, b, j, len(order), weights,
                                                   len(bands), len(groups))
             if w_load is not None:
@@ -258,11 +265,24 @@ class TiledPolicy:
         internal = resident_bits(shape, t.input_resident, t.output_kept) + t.buffer_bits
         return LayerPlan(tuple(steps), internal, spill=False, tiles=t.tiles)
 
-    def _read(self, tensor: str, bits: int, offset_bytes: int, spill: bool, label: str
-              ) -> Transfer:
-        return Transfer(label, bits, is_write=False,
-                        address=self._tensor_address[tensor] + offset_bytes,
-                        occupy_bits=bits, tensor=tensor, spill=spill)
+    def _reads(self, choice: _LayerChoice, done_bits: int, bits: int, offset_bytes: int,
+               label: str) -> list[Transfer]:
+        """The reads of one input slice: every input tensor gives its share (the two
+        operands of an Add, the parts of a Concat, the scale vector of a
+        squeeze-and-excitation Mul), from the same place in each. Shares are cumulative
+        over the layer (``done_bits`` already read), so each tensor is read whole."""
+        total = sum(choice.input_bits)
+        reads = []
+        for tensor, size in zip(choice.inputs, choice.input_bits):
+            part = (size * (done_bits + bits) // total - size * done_bits // total
+                    if total else 0)
+            if part:
+                offset = offset_bytes * size // total if total else 0
+                reads.append(Transfer(
+                    label if len(choice.inputs) == 1 else f"{label} of {tensor}", part,
+                    is_write=False, address=self._tensor_address[tensor] + offset,
+                    occupy_bits=part, tensor=tensor, spill=tensor in self._produced))
+        return reads
 
     def _weight_step(self, index: int, t: Tiling, g: int, b: int, j: int, tiles: int,
                      weights: list[int], n_bands: int, n_groups: int

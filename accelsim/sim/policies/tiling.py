@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from math import gcd
 
 from accelsim.sim.work import ConvGeometry, LayerWork
 
@@ -53,20 +54,23 @@ class TileShape:
     groups: int
     activation_bits: int
     weight_bits: int  # all of the layer's weights (and biases), in bits
+    stream: bool = False  # rows map proportionally, not through a kernel
 
     @staticmethod
     def of(work: LayerWork, activation_bits: int, weight_bits: int) -> TileShape:
-        """A layer without geometry (an explicit-size row) tiles like a fully connected
-        layer: output groups, each needing the whole input."""
-        g = work.geometry or ConvGeometry(
-            in_channels=max(work.input_elems, 1), out_channels=max(work.output_elems, 1),
-            in_h=1, in_w=1, out_h=1, out_w=1)
+        """The tiling view of a layer. A layer without geometry (an element-wise Add
+        or Mul, a Concat, a softmax, an explicit-size table row) is a stream: every
+        slice of its output reads the matching slice of all its inputs together."""
+        weight_bits = (work.weight_params + work.bias_params) * weight_bits
+        if work.geometry is None:
+            return _stream_shape(max(work.input_elems, 1), max(work.output_elems, 1),
+                                 activation_bits, weight_bits)
+        g = work.geometry
         return TileShape(
             in_c=g.in_channels, in_h=g.in_h, in_w=g.in_w, out_c=g.out_channels,
             out_h=g.out_h, out_w=g.out_w, kernel_h=g.kernel_h, stride_h=g.stride_h,
             dilation_h=g.dilation_h, pad_top=g.pads[0], groups=g.groups,
-            activation_bits=activation_bits,
-            weight_bits=(work.weight_params + work.bias_params) * weight_bits)
+            activation_bits=activation_bits, weight_bits=weight_bits)
 
     @property
     def input_bits(self) -> int:
@@ -78,6 +82,9 @@ class TileShape:
 
     def input_rows(self, first_out_row: int, end_out_row: int) -> int:
         """Input rows (inside the map) that output rows [first, end) read."""
+        if self.stream:
+            return (-(-end_out_row * self.in_h // self.out_h)
+                    - first_out_row * self.in_h // self.out_h)
         top = first_out_row * self.stride_h - self.pad_top
         bottom = (end_out_row - 1) * self.stride_h - self.pad_top + \
             (self.kernel_h - 1) * self.dilation_h + 1
@@ -90,6 +97,24 @@ class TileShape:
         per_group_out = self.out_c // self.groups
         groups_touched = -(-out_channels // per_group_out)
         return min(self.in_c, groups_touched * (self.in_c // self.groups))
+
+
+STREAM_ROWS = 1024
+"""A stream is cut into at most about this many rows (tiling granularity)."""
+
+
+def _stream_shape(input_elems: int, output_elems: int, activation_bits: int,
+                  weight_bits: int) -> TileShape:
+    """A stream as rows of ``w`` elements, ``w`` dividing both sizes so that bits stay
+    exact; output rows [a, b) read input rows [a*in/out, ceil(b*in/out)): every slice
+    of the output reads the matching slice of the inputs (both operands of an Add)."""
+    common = gcd(input_elems, output_elems)
+    width = next((d for d in range(1, common + 1)
+                  if common % d == 0 and output_elems // d <= STREAM_ROWS), common)
+    return TileShape(in_c=1, in_h=input_elems // width, in_w=width, out_c=1,
+                     out_h=output_elems // width, out_w=width, kernel_h=1, stride_h=1,
+                     dilation_h=1, pad_top=0, groups=1, activation_bits=activation_bits,
+                     weight_bits=weight_bits, stream=True)
 
 
 @dataclass(frozen=True)
