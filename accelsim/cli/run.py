@@ -19,6 +19,9 @@ def run(
         "--csv", help="Write per-layer results to this CSV file.")] = None,
     json_path: Annotated[Optional[Path], typer.Option(
         "--json", help="Write results, the step log and SRAM occupancy to this JSON file.")] = None,
+    timeline: Annotated[Optional[Path], typer.Option(
+        "--timeline", help="Write every transfer and compute step as a Chrome trace "
+                           "(open in ui.perfetto.dev).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no tables.")] = False,
     verify: Annotated[bool, typer.Option(
         "--verify", help="Also execute the model with numpy and compare with onnxruntime "
@@ -29,11 +32,13 @@ def run(
     from accelsim.hw.config import load_hw
     from accelsim.report.export import to_csv, to_json
     from accelsim.report.tables import run_report
+    from accelsim.report.trace import chrome_trace_json
     from accelsim.workload import load_model
 
     with user_errors():
         check_output_path(csv_path, "--csv")
         check_output_path(json_path, "--json")
+        check_output_path(timeline, "--timeline")
         hw_config = load_hw(hw)
         network = load_model(model if model is not None else bundled_model_path())
         result = simulate(network, hw_config)
@@ -41,6 +46,8 @@ def run(
             write_output(csv_path, lambda: to_csv(result))
         if json_path is not None:
             write_output(json_path, lambda: to_json(result))
+        if timeline is not None:
+            write_output(timeline, lambda: chrome_trace_json(result))
         if verify:
             from accelsim.functional import verify_network
 

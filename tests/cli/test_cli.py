@@ -154,3 +154,18 @@ def test_model_command_regenerates_the_bundled_model_bit_for_bit(tmp_path: Path)
                     "-o", str(smaller)).returncode == 0
     assert smaller.stat().st_size < out.stat().st_size
     assert_user_error(accelsim("model", "mobilenet", "--alpha", "0", "-o", str(out)), "alpha", "> 0")
+
+
+def test_timeline_is_a_chrome_trace_of_every_step(tmp_path: Path) -> None:
+    trace, doc_path = tmp_path / "t.json", tmp_path / "r.json"
+    proc = accelsim("run", "--hw", "hwconfigs/1mb_ddr3_1066_tiled.yaml", "-q",
+                    "--timeline", str(trace), "--json", str(doc_path))
+    assert proc.returncode == 0, proc.stderr
+    events = json.loads(trace.read_text())["traceEvents"]
+    slices = [e for e in events if e["ph"] == "X"]
+    steps = json.loads(doc_path.read_text())["steps"]
+    assert len(slices) == len(steps)
+    assert {e["tid"] for e in slices} == {1, 2}
+    assert sum(e["args"]["end_ps"] - e["args"]["start_ps"] for e in slices) == \
+        sum(s["end_ps"] - s["start_ps"] for s in steps)
+    assert any(e["ph"] == "C" for e in events)
