@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from accelsim.sim.dram.spec import ADDRESS_MAPPINGS, Ddr3Spec
 
 
@@ -65,6 +67,13 @@ class AddressMap:
         bank = (local_burst >> self._bs) & self._bm
         row = (local_burst >> self._ws) & self._wm
         return rank * self.banks + bank, rank, row
+
+    def place(self, local_bursts: np.ndarray) -> tuple[list[int], list[int]]:
+        """(flat bank indices, rows) of an int64 array of channel-local bursts, as :meth:`decode`."""
+        rank = (local_bursts >> self._rs) & self._rm
+        bank = (local_bursts >> self._bs) & self._bm
+        row = (local_bursts >> self._ws) & self._wm
+        return (rank * self.banks + bank).tolist(), row.tolist()
 
     def locate(self, local_burst: int) -> BurstLocation:
         rank = (local_burst >> self._rs) & self._rm

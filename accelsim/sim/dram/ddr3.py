@@ -18,6 +18,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from accelsim.sim.dram.address import AddressMap
 from accelsim.sim.dram.controller import NEVER, ChannelController
 from accelsim.sim.dram.frontend import Run
 from accelsim.sim.dram.spec import Ddr3Spec
@@ -139,6 +140,7 @@ def simulate_trace(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], serial:
     bpr = -(-REQUEST_BYTES // bb)
     done = [-1] * nreq
     first_enq = [NEVER] * nreq
+    wv = np.fromiter(map(itemgetter(0), requests), dtype=bool, count=nreq)
     if serial:
         avail = 0
         for k, (is_write, address) in enumerate(requests):
@@ -146,15 +148,17 @@ def simulate_trace(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], serial:
                 ctrls[ch].serve([run], done, first_enq)
             avail = done[k]
     else:
-        runs = _trace_runs(spec, requests, bpr)
+        runs = _trace_runs(spec, requests, wv, bpr)
         for ctrl, chan_runs in zip(ctrls, runs):
             ctrl.serve(chan_runs, done, first_enq)
-    return _stats(spec, ctrls, requests, done, first_enq)
+    return _stats(spec, ctrls, wv, done, first_enq)
 
 
-def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]],
+def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], wv: np.ndarray,
                 bpr: int) -> list[list[Run]]:
     """The front-end runs of each channel for a trace whose requests are all ready at clock 0.
+
+    ``wv`` is the requests' is_write flags as a bool array.
 
     A sequential stretch (same direction, each request the next ``bpr``
     bursts) becomes one contiguous run, which the streaming path can look
@@ -164,7 +168,6 @@ def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]],
     channels = spec.channels
     bb = spec.burst_bytes
     nreq = len(requests)
-    wv = np.fromiter(map(itemgetter(0), requests), dtype=bool, count=nreq)
     g = np.fromiter(map(itemgetter(1), requests), dtype=np.int64, count=nreq) // bb
     ws, gs = wv.tolist(), g.tolist()
     # A stretch starts where a request does not continue the previous one.
@@ -175,15 +178,22 @@ def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]],
         starts, ends = starts[keep], ends[keep]
     bounds = list(zip(starts.tolist(), ends.tolist()))
     runs: list[list[Run]] = [[] for _ in range(channels)]
+    # Bank and row of every request's first burst, for the scattered runs' ``placed``.
+    pbank, prow = AddressMap(spec).place(g // channels)
     prev = 0
     for k, end in bounds + [(nreq, nreq)]:
         if prev < k:
             blk = range(prev, k)
             for ch in range(channels):
-                sc = [(g // channels, r, ws[r]) for r, g in zip(blk, gs[prev:k])
-                      if g % channels == ch] if channels > 1 else list(zip(gs[prev:k], blk, ws[prev:k]))
+                if channels > 1:
+                    mine = [r for r in blk if gs[r] % channels == ch]
+                    sc = [(gs[r] // channels, r, ws[r]) for r in mine]
+                    placed = [(pbank[r], prow[r], r, ws[r]) for r in mine]
+                else:
+                    sc = list(zip(gs[prev:k], blk, ws[prev:k]))
+                    placed = list(zip(pbank[prev:k], prow[prev:k], blk, ws[prev:k]))
                 if sc:
-                    runs[ch].append(Run(0, len(sc), sc[0][2], 0, scatter=sc))
+                    runs[ch].append(Run(0, len(sc), sc[0][2], 0, scatter=sc, placed=placed))
         if k < end:
             for ch, run in _channel_runs(spec, gs[k], (end - k) * bpr, ws[k], 0, k, bpr):
                 runs[ch].append(run)
@@ -191,15 +201,19 @@ def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]],
     return runs
 
 
-def _stats(spec: Ddr3Spec, ctrls: list[ChannelController], requests: Sequence[tuple[bool, int]],
+def _stats(spec: Ddr3Spec, ctrls: list[ChannelController], wv: np.ndarray,
            done: list[int], first_enq: list[int]) -> TraceStats:
-    nreq = len(requests)
+    """The trace's figures; ``wv`` is the requests' is_write flags as a bool array."""
+    nreq = len(wv)
     tck = spec.tck_ps
     completion_ps = max(done, default=0) * tck if nreq else 0
     nbytes = nreq * REQUEST_BYTES
-    is_read = (~np.fromiter(map(itemgetter(0), requests), dtype=bool, count=nreq)).tolist()
-    reads = sum(is_read)
-    lat_sum = sum(compress(done, is_read)) - sum(compress(first_enq, is_read))
+    reads = nreq - int(np.count_nonzero(wv))
+    if reads == nreq:  # a read-only trace: no mask needed
+        lat_sum = sum(done) - sum(first_enq)
+    else:
+        is_read = (~wv).tolist()
+        lat_sum = sum(compress(done, is_read)) - sum(compress(first_enq, is_read))
     acts = sum(c.acts for c in ctrls)
     cols = sum(c.column_commands for c in ctrls)
     return TraceStats(

@@ -27,6 +27,11 @@ class Run:
     i belongs to request ``req_base + (req_offset + i * req_stride) //
     bursts_per_req``. Scattered form: ``scatter`` lists (channel-local burst,
     request, is_write) per burst; ``local_start`` and ``is_write`` are unused.
+    ``placed`` is the same list decoded to (flat bank, row, request, is_write)
+    per burst, which the controller admits without re-deriving the bank and
+    row of each burst: the producer may fill it in bulk (see
+    :meth:`accelsim.sim.dram.address.AddressMap.place`), else the controller
+    decodes the run once when it reaches the front.
     """
 
     local_start: int
@@ -38,6 +43,7 @@ class Run:
     req_stride: int = 1
     bursts_per_req: int = 1
     scatter: list[tuple[int, int, bool]] | None = None
+    placed: list[tuple[int, int, int, bool]] | None = None
 
     def req_of(self, i: int) -> int:
         if self.scatter is not None:
