@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accelsim.cli import diff, dram, model, reproduce, run, verify
+from accelsim.cli import diff, dram, model, pareto, reproduce, run, sweep, verify
 
 app = typer.Typer(
     name="accelsim",
@@ -18,6 +18,8 @@ app.command("diff")(diff.diff)
 app.command("reproduce")(reproduce.reproduce)
 app.command("verify")(verify.verify)
 app.command("dram")(dram.dram)
+app.command("sweep")(sweep.sweep)
+app.command("pareto")(pareto.pareto)
 app.add_typer(model.app, name="model")
 
 

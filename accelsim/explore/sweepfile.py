@@ -1,0 +1,147 @@
+"""Sweep files and ``--set`` options to a :class:`SweepSpace`.
+
+A sweep file is YAML::
+
+    base: hwconfigs/1mb_ddr3.yaml      # a hardware config file (relative to the sweep
+                                       # file), or an inline mapping of one
+    model: my.onnx                     # optional; default: the bundled MobileNet
+    axes:
+      sram.size: [256 KB, 512 KB, 1 MB]
+      model.alpha: {range: [0.25, 1.0, 0.25]}          # start, stop (inclusive), step
+      compute.throughput: {range: [1, 4, 1], unit: TOPS}   # "1 TOPS" ... "4 TOPS"
+      dram.preset: DDR3-1600K          # a single value fixes a field
+    sample: {n: 200, seed: 1}          # optional: 200 points drawn at random
+
+Every problem is one :class:`ConfigError` line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from accelsim.errors import ConfigError
+from accelsim.hw.config import read_yaml
+from accelsim.explore.space import Axis, Sample, Scalar, SweepSpace, number_range, parse_set
+
+SWEEP_KEYS = ("base", "model", "axes", "sample")
+
+
+def read_base(path: Path) -> dict[str, Any]:
+    """A hardware config file as a plain mapping (validated later, point by point)."""
+    data = read_yaml(path, "hardware config file")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections (sram, dram, compute, "
+                          f"policy), got {type(data).__name__}")
+    return data
+
+
+def axis_of(path: str, spec: object, source: str) -> Axis:
+    """An axis from its sweep-file form: a list, one value, or {range: [...], unit: ...}
+    or {values: [...]}."""
+    where = f"{source}: axes.{path}"
+    if isinstance(spec, dict):
+        unknown = set(spec) - {"range", "unit", "values"}
+        if unknown or ("range" in spec) == ("values" in spec):
+            raise ConfigError(f"{where}: expected a list, a value, {{range: [start, stop, "
+                              f"step], unit: ...}} or {{values: [...]}}, got {spec!r}")
+        if "values" in spec:
+            return axis_of(path, spec["values"], source)
+        unit = spec.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            raise ConfigError(f"{where}: unit must be text like KiB or TOPS, got {unit!r}")
+        bounds = spec["range"]
+        if not isinstance(bounds, list):
+            raise ConfigError(f"{where}: range must be [start, stop, step], got {bounds!r}")
+        try:
+            return Axis(path, number_range(path, bounds, unit))
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+    values: list[Scalar] = []
+    for value in spec if isinstance(spec, list) else [spec]:
+        if value is None or not isinstance(value, (str, int, float, bool)):
+            raise ConfigError(f"{where}: values must be numbers, text or true/false, got "
+                              f"{value!r}")
+        values.append(value)
+    try:
+        return Axis(path, tuple(values))
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def load_sweep_file(path: Path) -> tuple[dict[str, Any], str, str | None, list[Axis],
+                                         Sample | None]:
+    """Parse a sweep file into (base mapping, base source, model path, axes, sample)."""
+    data = read_yaml(path, "sweep file")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with base and axes, got "
+                          f"{type(data).__name__}")
+    unknown = sorted(set(map(str, data)) - set(SWEEP_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r}; a sweep file has "
+                          f"{', '.join(SWEEP_KEYS)}")
+    base_spec = data.get("base")
+    if isinstance(base_spec, str):
+        base_path = (path.parent / base_spec)
+        base, base_source = read_base(base_path), str(base_path)
+    elif isinstance(base_spec, dict):
+        base, base_source = base_spec, f"{path}: base"
+    else:
+        raise ConfigError(f"{path}: base must be a hardware config file or a mapping, got "
+                          f"{base_spec!r}")
+    model = data.get("model")
+    if model is not None and not isinstance(model, str):
+        raise ConfigError(f"{path}: model must be a file name, got {model!r}")
+    model_path = str(path.parent / model) if model else None
+    axes_spec = data.get("axes")
+    if not isinstance(axes_spec, dict) or not axes_spec:
+        raise ConfigError(f"{path}: axes must be a mapping of path: values, got {axes_spec!r}")
+    axes = [axis_of(str(p), spec, str(path)) for p, spec in axes_spec.items()]
+    sample = None
+    sample_spec = data.get("sample")
+    if sample_spec is not None:
+        if not isinstance(sample_spec, dict) or set(sample_spec) - {"n", "seed"} \
+                or "n" not in sample_spec:
+            raise ConfigError(f"{path}: sample must be {{n: COUNT, seed: SEED}}, got "
+                              f"{sample_spec!r}")
+        try:
+            sample = Sample(sample_spec["n"], sample_spec.get("seed", 0))
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return base, base_source, model_path, axes, sample
+
+
+def build_space(hw: Path | None = None, sweep_file: Path | None = None,
+                model: Path | None = None, sets: Sequence[str] = (),
+                sample_n: int | None = None, seed: int | None = None) -> SweepSpace:
+    """The space of a command line: a sweep file and/or a base config, ``--set``
+    axes (added to the file's, or replacing one of the same path), a model and
+    sampling options (overriding the file's)."""
+    base: Mapping[str, Any] | None = None
+    base_source = ""
+    model_path: str | None = None
+    axes: dict[str, Axis] = {}
+    sample: Sample | None = None
+    if sweep_file is not None:
+        base, base_source, model_path, file_axes, sample = load_sweep_file(sweep_file)
+        axes = {a.path: a for a in file_axes}
+    if hw is not None:
+        base, base_source = read_base(hw), str(hw)
+    if base is None:
+        raise ConfigError("a sweep needs a base config: --hw FILE or a sweep file with base:")
+    if model is not None:
+        model_path = str(model)
+    for text in sets:
+        axis = parse_set(text)
+        axes[axis.path] = axis
+    if not axes:
+        raise ConfigError("nothing to sweep: give --set PATH=V1,V2,... or a sweep file with axes")
+    if sample_n is not None:
+        sample = Sample(sample_n, seed if seed is not None else 0)
+    elif seed is not None and sample is not None:
+        sample = Sample(sample.n, seed)
+    return SweepSpace(base, base_source, model_path, tuple(axes.values()), sample)
+
+
+__all__ = ["Scalar", "build_space", "load_sweep_file", "read_base"]
