@@ -65,6 +65,9 @@ class EnergyBreakdown:
     total_pj: float
 
     def __post_init__(self) -> None:
+        values = (self.compute_pj, self.sram_pj, self.ddr_pj, self.static_pj, self.total_pj)
+        if all(type(v) is float and 0.0 <= v < math.inf for v in values):
+            return  # the common case, checked cheaply: breakdowns are built per layer
         for field in fields(self):
             _check_cost(field.name, getattr(self, field.name))
 
@@ -92,15 +95,14 @@ def layer_energy(macs: int, sram_read_bytes: int, sram_write_bytes: int,
     ``duration_ps`` is the layer's wall time in picoseconds, charged at
     ``costs.static_mw``.
     """
-    counts = {
-        "macs": macs, "sram_read_bytes": sram_read_bytes,
-        "sram_write_bytes": sram_write_bytes, "ddr_read_bytes": ddr_read_bytes,
-        "ddr_write_bytes": ddr_write_bytes, "ddr_activates": ddr_activates,
-        "refreshes": refreshes, "duration_ps": duration_ps,
-    }
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f'"{name}" must be an integer >= 0, got {value!r}')
+    values = (macs, sram_read_bytes, sram_write_bytes, ddr_read_bytes, ddr_write_bytes,
+              ddr_activates, refreshes, duration_ps)
+    if not all(type(v) is int and v >= 0 for v in values):  # cheap in the common case
+        names = ("macs", "sram_read_bytes", "sram_write_bytes", "ddr_read_bytes",
+                 "ddr_write_bytes", "ddr_activates", "refreshes", "duration_ps")
+        for name, value in zip(names, values):
+            if type(value) is not int or value < 0:
+                raise ValueError(f'"{name}" must be an integer >= 0, got {value!r}')
     if not isinstance(costs, EnergyCosts):
         raise ValueError(f'"costs" must be an EnergyCosts, got {costs!r}')
     compute_pj = macs * costs.mac_pj

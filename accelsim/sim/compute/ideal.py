@@ -16,6 +16,7 @@ the two differ only by the rounding of the last cycle.
 from __future__ import annotations
 
 from accelsim.sim.compute.timing import (
+    cached_estimate,
     PS_PER_S,
     ComputeEstimate,
     ceil_div,
@@ -43,6 +44,10 @@ class IdealThroughput:
                 f"clock_hz={self.clock_hz})")
 
     def estimate(self, work: LayerWork) -> ComputeEstimate:
+        key = ("ideal", self.ops_per_s, self.ops_per_mac, self.clock_hz)
+        return cached_estimate(key, work, self._estimate)
+
+    def _estimate(self, work: LayerWork) -> ComputeEstimate:
         """Time for ``work.macs`` MACs at the peak rate; 0 for MAC-free layers."""
         ops = self.ops_per_mac * work.macs
         if ops == 0:

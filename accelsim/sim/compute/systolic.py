@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from accelsim.sim.compute.dataflow import DataflowRule, GemmShape, dataflow_rule
 from accelsim.sim.compute.timing import (
+    cached_estimate,
     ComputeEstimate,
     ceil_div,
     cycles_to_ps,
@@ -171,6 +172,11 @@ class SystolicArray:
         return count if count.cycles >= 1 else FoldCount(folds=count.folds, cycles=1)
 
     def estimate(self, work: LayerWork) -> ComputeEstimate:
+        key = ("systolic", self.rows, self.cols, self.clock_hz, self.rule.name,
+               self.depthwise_mapping)
+        return cached_estimate(key, work, self._estimate)
+
+    def _estimate(self, work: LayerWork) -> ComputeEstimate:
         """Cycles, ps, folds and MAC utilisation of ``work`` on this array."""
         count = self.fold_count(work)
         slots = self.macs_per_cycle * count.cycles

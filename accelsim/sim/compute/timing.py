@@ -16,6 +16,7 @@ an array or a vector unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Protocol
 
 from accelsim.sim.work import LayerWork
@@ -71,6 +72,23 @@ class ComputeEstimate:
             raise ValueError(f'"utilization" must be >= 0, got {self.utilization}')
         if self.unit not in UNITS:
             raise ValueError(f'"unit" must be one of {", ".join(UNITS)}; got {self.unit!r}')
+
+
+_ESTIMATES: dict[tuple[object, LayerWork], ComputeEstimate] = {}
+_ESTIMATES_MAX = 100_000
+
+
+def cached_estimate(model_key: object, work: LayerWork,
+                    compute: Callable[[LayerWork], ComputeEstimate]) -> ComputeEstimate:
+    """``compute(work)``, remembered per (model parameters, layer): models are pure,
+    and a sweep asks the same layers of the same units thousands of times."""
+    key = (model_key, work)
+    found = _ESTIMATES.get(key)
+    if found is None:
+        if len(_ESTIMATES) >= _ESTIMATES_MAX:
+            _ESTIMATES.clear()
+        found = _ESTIMATES[key] = compute(work)
+    return found
 
 
 class ComputeTiming(Protocol):

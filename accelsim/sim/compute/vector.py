@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accelsim.sim.compute.timing import (
+    cached_estimate,
     ComputeEstimate,
     ceil_div,
     cycles_to_ps,
@@ -127,6 +128,10 @@ class VectorUnit:
                 f"pipeline_fill_cycles={self.pipeline_fill_cycles})")
 
     def estimate(self, work: LayerWork) -> ComputeEstimate:
+        key = ("vector", self.lanes, self.clock_hz, self.pipeline_fill_cycles)
+        return cached_estimate(key, work, self._estimate)
+
+    def _estimate(self, work: LayerWork) -> ComputeEstimate:
         """Cycles, ps, lane passes and lane utilisation of ``work`` on this unit."""
         load = LANE_RULES.get(work.op, lanes_for_macs)(work, self.lanes)
         cycles = load.cycles + self.pipeline_fill_cycles if load.cycles else 0

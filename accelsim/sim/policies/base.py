@@ -11,7 +11,7 @@ double-buffered tiling are both plans, differing only in their ``after`` edges.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from accelsim.sim.sram import Sram
@@ -94,4 +94,14 @@ def chain(*steps: Step) -> tuple[Step, ...]:
     """The steps in a strict sequence, each after the one before it; transfers
     of nothing are dropped."""
     kept = [s for s in steps if not (isinstance(s, Transfer) and s.bits == 0)]
-    return tuple(replace(step, after=(i - 1,)) if i else step for i, step in enumerate(kept))
+    return tuple(_after(step, (i - 1,)) if i and step.after != (i - 1,) else step
+                 for i, step in enumerate(kept))
+
+
+def _after(step: Step, after: tuple[int, ...]) -> Step:
+    """``dataclasses.replace(step, after=after)`` without re-running construction:
+    plans are built for every layer of every design point in a sweep, and the other
+    fields were checked when ``step`` was made."""
+    clone = object.__new__(type(step))
+    clone.__dict__.update(step.__dict__, after=after)
+    return clone
