@@ -53,6 +53,7 @@ def sweep(
     from accelsim.explore import (
         SweepSummary,
         build_space,
+        preload,
         make_executor,
         run_sweep,
         write_parquet,
@@ -63,6 +64,7 @@ def sweep(
         check_output_path(parquet, "--parquet")
         space = build_space(hw=hw, sweep_file=sweep_file, model=model, sets=sets or (),
                             sample_n=sample, seed=seed)
+        preload(space)
         pool = make_executor(executor, workers, scheduler)
         bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),

@@ -8,6 +8,7 @@ other design beats on every objective.
 
 from __future__ import annotations
 
+from accelsim.explore.evaluate import preload
 from accelsim.explore.executors import DaskExecutor, LocalExecutor, make_executor
 from accelsim.explore.pareto import Objective, ParetoResult, pareto_front, pareto_of_file
 from accelsim.explore.results import ResultsWriter, read_results, write_parquet
@@ -17,5 +18,5 @@ from accelsim.explore.sweepfile import build_space, load_sweep_file
 
 __all__ = ["Axis", "DaskExecutor", "LocalExecutor", "Objective", "ParetoResult", "Point",
            "ResultsWriter", "Sample", "SweepSpace", "SweepSummary", "build_space",
-           "load_sweep_file", "make_executor", "pareto_front", "pareto_of_file", "parse_set",
+           "load_sweep_file", "make_executor", "pareto_front", "pareto_of_file", "parse_set", "preload",
            "read_results", "run_sweep", "write_parquet"]

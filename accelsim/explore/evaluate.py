@@ -30,7 +30,7 @@ from accelsim.explore.points import hw_of, model_params
 from accelsim.explore.rows import INVALID, OK, run_row
 from accelsim.explore.space import Point, Scalar, SweepSpace
 from accelsim.hw.config import HwConfig
-from accelsim.hw.factory import build_accelerator, build_policy
+from accelsim.hw.factory import build_machine_parts, build_policy
 from accelsim.sim.fastpath import FastAccelerator
 from accelsim.sim.policies import ResidencyPolicy, TiledPolicy
 from accelsim.sim.policies.base import LayerPlan
@@ -103,10 +103,9 @@ def simulate_point(network: Network, schedule: tuple[LayerWork, ...], hw: HwConf
     """``accelsim.api.simulate(network, hw)`` on the fast path, ``schedule`` being
     ``network.work()`` lowered beforehand: the same :class:`RunResult`."""
     policy = started(build_policy(hw), schedule, hw.sram.size)
-    machine = build_accelerator(hw)  # the factory's units; its SimPy environment stays idle
-    sim = FastAccelerator(machine.sram.capacity_bits, machine.bus.timing,
-                          machine.compute.timing, machine.activation_bits,
-                          machine.energy).run(schedule, policy)
+    parts = build_machine_parts(hw)
+    sim = FastAccelerator(parts.sram_capacity_bits, parts.bus_timing, parts.compute_timing,
+                          parts.activation_bits, parts.energy).run(schedule, policy)
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
                      policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
 
@@ -160,6 +159,14 @@ def started(policy: ResidencyPolicy, schedule: tuple[LayerWork, ...],
             _started.clear()
         _started[key] = entry
     return entry
+
+
+def preload(space: SweepSpace) -> None:
+    """Lower the sweep's model in this process, before worker processes fork from
+    it, so that they inherit it instead of each loading it again (a sweep over the
+    MobileNet's multipliers lowers each variant where it is first needed)."""
+    if not any(path.startswith("model.") for path in space.paths):
+        lowered(space.model)
 
 
 @lru_cache(maxsize=64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from accelsim.errors import ConfigError
 from accelsim.hw.config import (
     Ddr3Dram,
@@ -104,13 +106,31 @@ def build_policy(hw: HwConfig) -> ResidencyPolicy:
     raise NotImplementedError(type(policy).__name__)
 
 
-def build_accelerator(hw: HwConfig) -> Accelerator:
-    """A fresh machine for one run (SimPy environments are single-use). With a DDR3
-    bus, the energy accounting counts the activates and refreshes of the very
-    model that times the bus; with the ideal pipe it estimates them."""
+@dataclass(frozen=True)
+class MachineParts:
+    """What either engine (SimPy's or the fast path) needs to build a machine."""
+
+    sram_capacity_bits: int
+    bus_timing: BusTiming
+    compute_timing: ComputeTiming
+    activation_bits: int
+    energy: EnergyAccounting
+
+
+def build_machine_parts(hw: HwConfig) -> MachineParts:
+    """Fresh, stateful parts for one run. With a DDR3 bus, the energy accounting
+    counts the activates and refreshes of the very model that times the bus; with
+    the ideal pipe it estimates them."""
     ddr3 = build_ddr3_model(hw) if isinstance(hw.dram, Ddr3Dram) else None
     bus = Ddr3Timing(ddr3) if ddr3 is not None else build_bus_timing(hw)
     energy = EnergyAccounting(build_energy_costs(hw), hw.precision.activation_bits,
                               hw.precision.weight_bits, counter=ddr3)
-    return Accelerator(hw.sram.size, bus, build_compute_timing(hw),
-                       hw.precision.activation_bits, energy=energy)
+    return MachineParts(hw.sram.size, bus, build_compute_timing(hw),
+                        hw.precision.activation_bits, energy)
+
+
+def build_accelerator(hw: HwConfig) -> Accelerator:
+    """A fresh SimPy machine for one run (SimPy environments are single-use)."""
+    p = build_machine_parts(hw)
+    return Accelerator(p.sram_capacity_bits, p.bus_timing, p.compute_timing,
+                       p.activation_bits, energy=p.energy)
