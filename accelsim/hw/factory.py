@@ -42,15 +42,6 @@ def build_ddr3_model(hw: HwConfig) -> Ddr3Model:
     return Ddr3Model(ddr3_spec(**hw.dram.spec_arguments()))  # type: ignore[arg-type]
 
 
-def build_bus_timing(hw: HwConfig) -> BusTiming:
-    dram = hw.dram
-    if isinstance(dram, IdealDram):
-        return IdealPipe(dram.bandwidth)
-    if isinstance(dram, Ddr3Dram):
-        return Ddr3Timing(build_ddr3_model(hw))
-    raise NotImplementedError(type(dram).__name__)  # unreachable: the config union is closed
-
-
 def build_compute_timing(hw: HwConfig) -> ComputeTiming:
     compute = hw.compute
     if isinstance(compute, IdealCompute):
@@ -121,8 +112,13 @@ def build_machine_parts(hw: HwConfig) -> MachineParts:
     """Fresh, stateful parts for one run. With a DDR3 bus, the energy accounting
     counts the activates and refreshes of the very model that times the bus; with
     the ideal pipe it estimates them."""
-    ddr3 = build_ddr3_model(hw) if isinstance(hw.dram, Ddr3Dram) else None
-    bus = Ddr3Timing(ddr3) if ddr3 is not None else build_bus_timing(hw)
+    ddr3: Ddr3Model | None = None
+    bus: BusTiming
+    if isinstance(hw.dram, IdealDram):
+        bus = IdealPipe(hw.dram.bandwidth)
+    else:
+        ddr3 = build_ddr3_model(hw)
+        bus = Ddr3Timing(ddr3)
     energy = EnergyAccounting(build_energy_costs(hw), hw.precision.activation_bits,
                               hw.precision.weight_bits, counter=ddr3)
     return MachineParts(hw.sram.size, bus, build_compute_timing(hw),

@@ -32,9 +32,6 @@ class Sram:
     def free_bits(self) -> int:
         return self.capacity_bits - self.used_bits
 
-    def fits(self, bits: int) -> bool:
-        return bits <= self.free_bits
-
     def occupy(self, bits: int) -> None:
         if bits < 0:
             raise ValueError(f'"bits" must be >= 0, got {bits}')

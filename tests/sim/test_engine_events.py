@@ -6,7 +6,6 @@ from accelsim.sim.bus import IdealPipe
 from accelsim.sim.compute.ideal import IdealThroughput
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import Compute, LayerPlan, PaperPolicy, Transfer
-from accelsim.sim.records import StepRecord
 from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
 

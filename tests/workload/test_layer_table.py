@@ -126,3 +126,13 @@ def test_missing_table_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as err:
         load_model(tmp_path / "none.csv")
     _check(err, "none.csv", "no such file")
+
+
+def test_layers_know_their_bytes_at_a_precision() -> None:
+    from accelsim.workload import load_model
+
+    conv1 = load_model(DATA / "table1_layers.csv").layers[0]
+    assert (conv1.input_bytes(8), conv1.output_bytes(8), conv1.weight_bytes(8)) == \
+        (3 * 28 * 28, 32 * 28 * 28, 864)
+    assert (conv1.input_bytes(4), conv1.weight_bytes(1)) == (3 * 28 * 28 // 2, 108)
+    assert conv1.weight_bytes(3) == -(-864 * 3 // 8)  # whole bytes, rounded up

@@ -9,25 +9,10 @@ row, rank, bank and column (in bursts) fields in the order named by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
 from accelsim.sim.dram.spec import ADDRESS_MAPPINGS, Ddr3Spec
-
-
-@dataclass(frozen=True)
-class BurstLocation:
-    """Where one burst lives in its channel: flat bank index is rank * banks + bank."""
-
-    rank: int
-    bank: int
-    row: int
-    column_burst: int
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.rank, self.bank)
 
 
 class AddressMap:
@@ -55,11 +40,6 @@ class AddressMap:
         self._rs, self._rm = self._shift["rank"], self._mask["rank"]
         self._bs, self._bm = self._shift["bank"], self._mask["bank"]
         self._ws, self._wm = self._shift["row"], self._mask["row"]
-        self._cs, self._cm = self._shift["column"], self._mask["column"]
-
-    def split_channel(self, global_burst: int) -> tuple[int, int]:
-        """(channel, channel-local burst index) of a global burst index."""
-        return global_burst % self.channels, global_burst // self.channels
 
     def decode(self, local_burst: int) -> tuple[int, int, int]:
         """(flat bank index, rank, row) of a channel-local burst index (wraps at capacity)."""
@@ -69,18 +49,10 @@ class AddressMap:
         return rank * self.banks + bank, rank, row
 
     def place(self, local_bursts: np.ndarray) -> tuple[list[int], list[int]]:
-        """(flat bank indices, rows) of an int64 array of channel-local bursts, as :meth:`decode`."""
-        rank = (local_bursts >> self._rs) & self._rm
-        bank = (local_bursts >> self._bs) & self._bm
-        row = (local_bursts >> self._ws) & self._wm
-        return (rank * self.banks + bank).tolist(), row.tolist()
-
-    def locate(self, local_burst: int) -> BurstLocation:
-        rank = (local_burst >> self._rs) & self._rm
-        bank = (local_burst >> self._bs) & self._bm
-        row = (local_burst >> self._ws) & self._wm
-        col = (local_burst >> self._cs) & self._cm
-        return BurstLocation(rank, bank, row, col)
+        """(flat bank indices, rows) of an int64 array of channel-local bursts: :meth:`decode`
+        on every element at once (its shifts and masks work on arrays too)."""
+        flat_bank, _, row = self.decode(local_bursts)  # type: ignore[arg-type]
+        return flat_bank.tolist(), row.tolist()  # type: ignore[attr-defined]
 
     def segment_left(self, local_burst: int) -> int:
         """Bursts from ``local_burst`` to the end of its (rank, bank, row) run, itself included."""

@@ -63,7 +63,6 @@ class ChannelState:
                      for cmd in range(ncmd)]
         (faw,) = window_rules(spec)
         self.faw_cycles = faw.cycles
-        self.faw_count = faw.count
         self.bn = [[0] * ncmd for _ in range(nb)]
         self.rn = [[0] * ncmd for _ in range(nr)]
         self.last = [[-NEVER] * ncmd for _ in range(nr)]  # latest issue clock per rank and command

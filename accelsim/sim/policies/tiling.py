@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import gcd
 
-from accelsim.sim.work import ConvGeometry, LayerWork
+from accelsim.sim.work import LayerWork
 
 ORDERS = ("channels_outer", "rows_outer")
 
