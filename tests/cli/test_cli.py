@@ -169,3 +169,10 @@ def test_timeline_is_a_chrome_trace_of_every_step(tmp_path: Path) -> None:
     assert sum(e["args"]["end_ps"] - e["args"]["start_ps"] for e in slices) == \
         sum(s["end_ps"] - s["start_ps"] for s in steps)
     assert any(e["ph"] == "C" for e in events)
+
+
+def test_usage_mistakes_are_one_line_with_status_2() -> None:
+    assert_user_error(accelsim("run"), "Missing option '--hw'")
+    assert_user_error(accelsim("run", "--hw", HW, "--bogus"), "No such option: --bogus")
+    assert_user_error(accelsim("nosuch"), "No such command 'nosuch'")
+    assert accelsim("--help").returncode == 0
