@@ -124,7 +124,6 @@ class ChannelController(ChannelState):
         nacts = ncols = 0  # not yet added to self.acts, self.column_commands
         log = self.log
         extra = multi or log is not None
-        last_cmd = -1  # column command of the last turn (-1: the turn was not a request command)
         while qlen or fe:
             if hits == qlen and self.batching and (qlen == depth or run is None):
                 self.acts += nacts
@@ -141,7 +140,6 @@ class ChannelController(ChannelState):
                         run = fe[0] if fe else None
                         avail, sc = (run.avail, self._placed(run)) if run is not None else (NEVER, None)
                         cands.set_all()
-                        last_cmd = -1
                         continue
                     self._batch_mark = (self.acts, self.refreshes, self.column_commands)
             # Front end. (It may run before a refresh falls due this clock: the
@@ -187,7 +185,6 @@ class ChannelController(ChannelState):
                 due_min = self._due_min()
                 special = c + 1 if npending else due_min
                 if refreshed:
-                    last_cmd = -1
                     hits = sum(nhit)
                     c += 1
                     continue
@@ -249,7 +246,6 @@ class ChannelController(ChannelState):
                 req = e[4]
                 if done[req] < end:
                     done[req] = end
-                last_cmd = cmd
                 if nhit[b]:
                     heappop(heap)
                     set_bank(b)
@@ -304,10 +300,6 @@ class ChannelController(ChannelState):
                 if log is not None:
                     log.append((c, Cmd(cmd).name, rank_of[b], b))
             c += 1
-        if last_cmd >= 0:
-            # Where the reference loop ended: the last command plus its smallest
-            # rule delay, or earlier at a refresh event.
-            c = min(c - 1 + self._gap[last_cmd], self._due_min(), self._refresh_next(c - 1))
         self.qlen, self.seq = qlen, seq
         self.acts += nacts
         self.column_commands += ncols

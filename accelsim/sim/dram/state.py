@@ -57,10 +57,6 @@ class ChannelState:
         self._late_rules = tuple(tuple((p, d) for p in range(ncmd) for n, d in eff[p][Scope.RANK]
                                        if n == c) if c in (_PREA, _REF) else ()
                                  for c in range(ncmd))
-        # Smallest delay any rule puts after each command (where the reference
-        # loop, which stepped by it, ended a serve: kept for identical results).
-        self._gap = [max([1] + [min([d for scope in eff[cmd] for _, d in scope] or [1])])
-                     for cmd in range(ncmd)]
         (faw,) = window_rules(spec)
         self.faw_cycles = faw.cycles
         self.bn = [[0] * ncmd for _ in range(nb)]
