@@ -37,12 +37,9 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappop, heapreplace
-from operator import itemgetter
-
-import numpy as np
 
 from accelsim.sim.dram.candidates import NEVER, Candidates
-from accelsim.sim.dram.frontend import Run
+from accelsim.sim.dram.frontend import Run, placed
 from accelsim.sim.dram.spec import Ddr3Spec
 from accelsim.sim.dram.state import ChannelState
 from accelsim.sim.dram.timing import Cmd
@@ -79,16 +76,6 @@ class ChannelController(ChannelState):
                     return True
         return False
 
-    def _placed(self, run: Run) -> list[tuple[int, int, int, bool]] | None:
-        """``run.placed`` (decoded here in one numpy pass if the producer did not); None if contiguous."""
-        sc = run.scatter
-        if sc is None:
-            return None
-        if run.placed is None:
-            banks, rows = self.amap.place(np.fromiter(map(itemgetter(0), sc), dtype=np.int64, count=len(sc)))
-            run.placed = list(zip(banks, rows, map(itemgetter(1), sc), map(itemgetter(2), sc)))
-        return run.placed
-
     # --- the event loop ---------------------------------------------------
     def serve(self, runs: list[Run], done: list[int], first_enq: list[int]) -> None:
         """Run ``runs`` (in order) to the issue of their last column command."""
@@ -120,7 +107,7 @@ class ChannelController(ChannelState):
         special = c if npending else due_min  # refresh work is looked at from this clock
         pos = 0  # the front end's next burst is run[pos], from clock avail
         run = fe[0] if fe else None
-        avail, sc = (run.avail, self._placed(run)) if run is not None else (NEVER, None)
+        avail, sc = (run.avail, placed(run, amap)) if run is not None else (NEVER, None)
         nacts = ncols = 0  # not yet added to self.acts, self.column_commands
         log = self.log
         extra = multi or log is not None
@@ -138,7 +125,7 @@ class ChannelController(ChannelState):
                         c, pos = state
                         qlen, seq, hits = self.qlen, self.seq, sum(nhit)
                         run = fe[0] if fe else None
-                        avail, sc = (run.avail, self._placed(run)) if run is not None else (NEVER, None)
+                        avail, sc = (run.avail, placed(run, amap)) if run is not None else (NEVER, None)
                         cands.set_all()
                         continue
                     self._batch_mark = (self.acts, self.refreshes, self.column_commands)
@@ -171,7 +158,7 @@ class ChannelController(ChannelState):
                     fe.popleft()
                     pos = 0
                     run = fe[0] if fe else None
-                    avail, sc = (run.avail, self._placed(run)) if run is not None else (NEVER, None)
+                    avail, sc = (run.avail, placed(run, amap)) if run is not None else (NEVER, None)
             if c >= special:  # a refresh falls due or is pending
                 if c >= due_min:
                     for r in range(self.nranks):

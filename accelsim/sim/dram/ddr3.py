@@ -15,15 +15,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
+from typing import Literal, TypeAlias
 
 import numpy as np
 
+from accelsim.sim.dram import compiled
 from accelsim.sim.dram.address import AddressMap
+from accelsim.sim.dram.compiled import CompiledChannel
 from accelsim.sim.dram.controller import NEVER, ChannelController
 from accelsim.sim.dram.frontend import Run
 from accelsim.sim.dram.spec import Ddr3Spec
 
 REQUEST_BYTES = 64  #: bytes of one trace request (a cache line)
+
+Backend: TypeAlias = Literal["auto", "compiled", "python"]
+Channel: TypeAlias = ChannelController | CompiledChannel
+
+
+def _channel(spec: Ddr3Spec, batching: bool, backend: Backend) -> Channel:
+    """One channel controller: compiled when asked or when ``auto`` finds it built, else Python.
+
+    ``batching=False`` asks for the Python per-command reference path.
+    """
+    if backend not in ("auto", "compiled", "python"):
+        raise ValueError(f"backend must be auto, compiled or python, got {backend!r}")
+    if backend == "compiled" or (backend == "auto" and batching and compiled.AVAILABLE):
+        return CompiledChannel(spec)
+    return ChannelController(spec, batching)
 
 
 @dataclass(frozen=True)
@@ -78,19 +96,23 @@ def _channel_runs(spec: Ddr3Spec, g0: int, n: int, is_write: bool, avail: int,
 class Ddr3Model:
     """A DDR3 memory system (:class:`Ddr3Spec`) serving DMA transfers and traces.
 
-    ``batching=False`` disables the closed-form streaming fast path and runs
-    every burst through the clock loop (the reference path, for tests).
+    ``backend`` chooses the controller: ``compiled`` (:mod:`accelsim.sim.dram.compiled`),
+    ``python`` (:mod:`accelsim.sim.dram.controller`) or ``auto``, the compiled one
+    when it is built. All give the same results. ``batching=False`` selects the
+    Python controller without its closed-form streaming fast path, every burst
+    through the clock loop (the reference path, for tests).
     """
 
-    def __init__(self, spec: Ddr3Spec, batching: bool = True) -> None:
+    def __init__(self, spec: Ddr3Spec, batching: bool = True, backend: Backend = "auto") -> None:
         if not isinstance(spec, Ddr3Spec):
             raise TypeError(f"spec must be a Ddr3Spec, got {type(spec).__name__}")
         self.spec = spec
         self.batching = batching
-        self._channels = [ChannelController(spec, batching) for _ in range(spec.channels)]
+        self.backend = backend
+        self._channels = [_channel(spec, batching, backend) for _ in range(spec.channels)]
 
     @property
-    def controllers(self) -> tuple[ChannelController, ...]:
+    def controllers(self) -> tuple[Channel, ...]:
         return tuple(self._channels)
 
     def command_counts(self) -> CommandCounts:
@@ -128,13 +150,14 @@ class Ddr3Model:
         the queue has room; with ``serial`` each is issued when the previous
         one completes (unloaded latency). This model's own state is untouched.
         """
-        return simulate_trace(self.spec, requests, serial=serial, batching=self.batching)
+        return simulate_trace(self.spec, requests, serial=serial, batching=self.batching,
+                              backend=self.backend)
 
 
 def simulate_trace(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], serial: bool = False,
-                   batching: bool = True) -> TraceStats:
+                   batching: bool = True, backend: Backend = "auto") -> TraceStats:
     """Time a request trace on fresh controllers of ``spec``; see :meth:`Ddr3Model.run_trace`."""
-    ctrls = [ChannelController(spec, batching) for _ in range(spec.channels)]
+    ctrls = [_channel(spec, batching, backend) for _ in range(spec.channels)]
     nreq = len(requests)
     bb = spec.burst_bytes
     bpr = -(-REQUEST_BYTES // bb)
@@ -201,7 +224,7 @@ def _trace_runs(spec: Ddr3Spec, requests: Sequence[tuple[bool, int]], wv: np.nda
     return runs
 
 
-def _stats(spec: Ddr3Spec, ctrls: list[ChannelController], wv: np.ndarray,
+def _stats(spec: Ddr3Spec, ctrls: list[Channel], wv: np.ndarray,
            done: list[int], first_enq: list[int]) -> TraceStats:
     """The trace's figures; ``wv`` is the requests' is_write flags as a bool array."""
     nreq = len(wv)

@@ -12,6 +12,13 @@ cost one record per request. Queued bursts are plain tuples (see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from accelsim.sim.dram.address import AddressMap
 
 #: Fields of a queued burst tuple: age (admission order), row, direction,
 #: admission clock, request id.
@@ -49,3 +56,14 @@ class Run:
         if self.scatter is not None:
             return self.scatter[i][1]
         return self.req_base + (self.req_offset + i * self.req_stride) // self.bursts_per_req
+
+
+def placed(run: Run, amap: AddressMap) -> list[tuple[int, int, int, bool]] | None:
+    """``run.placed``, decoded by ``amap`` in one numpy pass if the producer did not; None if contiguous."""
+    sc = run.scatter
+    if sc is None:
+        return None
+    if run.placed is None:
+        banks, rows = amap.place(np.fromiter(map(itemgetter(0), sc), dtype=np.int64, count=len(sc)))
+        run.placed = list(zip(banks, rows, map(itemgetter(1), sc), map(itemgetter(2), sc)))
+    return run.placed

@@ -6,7 +6,8 @@ as the module docstring of :mod:`accelsim.sim.dram.controller` states them
 ready row hit, else the oldest ready ACT/PRE), asking the controller only
 for its timing state (``earliest``, ``issue``). The event loop, which jumps
 over idle clocks and keeps its candidates in a heap, must produce the same
-command log and the same per-request completion and admission clocks.
+command log and the same per-request completion and admission clocks; so
+must the compiled controller.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import random
 import pytest
 
 from accelsim.hw.ddr3_presets import ddr3_spec
+from accelsim.sim.dram.compiled import CompiledChannel
 from accelsim.sim.dram.controller import NEVER, ChannelController
 from accelsim.sim.dram.frontend import Run
 from accelsim.sim.dram.timing import Cmd
@@ -107,3 +109,10 @@ def test_event_loop_matches_naive_clock_loop(seed: int) -> None:
         assert (done, first) == expected
         if not batching:  # the streaming path logs one column command per bank and stretch
             assert ctrl.log == naive.log
+    compiled = CompiledChannel(spec)
+    compiled.log = []
+    done, first = [-1] * len(bursts), [NEVER] * len(bursts)
+    compiled.serve([Run(0, len(bursts), False, 0,
+                        scatter=[(b, k, w) for k, (b, w) in enumerate(bursts)])], done, first)
+    assert (done, first) == expected
+    assert compiled.log == naive.log

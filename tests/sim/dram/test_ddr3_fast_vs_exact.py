@@ -1,9 +1,11 @@
-"""The closed-form streaming path agrees with the per-request clock loop, clock for clock.
+"""The fast controllers agree with the per-request clock loop, clock for clock.
 
-``Ddr3Model(spec, batching=False)`` runs every burst through the FR-FCFS
-clock loop; the default model fast-forwards row-hit stretches. Over random
-sequential streams, sizes, speed bins, bus widths, mappings, queue depths,
-ranks, channels and refresh settings, both must give identical results.
+``Ddr3Model(spec, batching=False)`` runs every burst through the Python
+FR-FCFS clock loop (the reference); ``backend="python"`` fast-forwards
+row-hit stretches in closed form; ``backend="compiled"`` is the C loop of
+:mod:`accelsim.sim.dram.compiled`. Over random sequential streams, sizes,
+speed bins, bus widths, mappings, queue depths, ranks, channels and refresh
+settings, all three must give identical results.
 """
 
 from __future__ import annotations
@@ -46,9 +48,9 @@ def _requests(parts: list[tuple[bool, int, int]]) -> list[tuple[bool, int]]:
 @given(spec=specs(), parts=stretches)
 def test_trace_fast_equals_exact(spec, parts) -> None:
     requests = _requests(parts)
-    fast = Ddr3Model(spec).run_trace(requests)
     exact = Ddr3Model(spec, batching=False).run_trace(requests)
-    assert fast == exact
+    assert Ddr3Model(spec, backend="python").run_trace(requests) == exact
+    assert Ddr3Model(spec, backend="compiled").run_trace(requests) == exact
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,14 +60,16 @@ def test_trace_fast_equals_exact(spec, parts) -> None:
                                     min_size=1, max_size=4))
 def test_transfers_fast_equal_exact(spec, parts) -> None:
     """Back to back or overlapping (issued before the previous one completed), as double-buffered DMA does."""
-    fast, exact = Ddr3Model(spec), Ddr3Model(spec, batching=False)
+    exact = Ddr3Model(spec, batching=False)
+    fast = [Ddr3Model(spec, backend="python"), Ddr3Model(spec, backend="compiled")]
     now = 0
     for is_write, address, nbytes, gap_ps, after_end in parts:
         now += gap_ps  # gaps up to several refresh intervals
-        end_fast = fast.transfer(now, address, nbytes, is_write)
-        assert end_fast == exact.transfer(now, address, nbytes, is_write)
+        end = exact.transfer(now, address, nbytes, is_write)
+        assert [m.transfer(now, address, nbytes, is_write) for m in fast] == [end, end]
         if after_end:
-            now = end_fast
+            now = end
+    assert all(m.command_counts() == exact.command_counts() for m in fast)
 
 
 def test_mixed_stream_with_random_requests_agrees() -> None:
@@ -74,12 +78,14 @@ def test_mixed_stream_with_random_requests_agrees() -> None:
     requests = [(False, i * 64) for i in range(3000)]
     requests += [(rng.random() < 0.3, rng.randrange(4 * MiB // 64) * 64) for _ in range(500)]
     requests += [(True, 8 * MiB + i * 64) for i in range(3000)]
-    assert Ddr3Model(spec).run_trace(requests) == Ddr3Model(spec, batching=False).run_trace(requests)
+    exact = Ddr3Model(spec, batching=False).run_trace(requests)
+    assert Ddr3Model(spec, backend="python").run_trace(requests) == exact
+    assert Ddr3Model(spec, backend="compiled").run_trace(requests) == exact
 
 
 def test_fast_path_is_row_at_a_time() -> None:
     """A 64 MiB DMA read costs a few loop turns per 8 KB row, not one per 64-byte burst."""
-    model = Ddr3Model(ddr3_spec("DDR3-1600K"))
+    model = Ddr3Model(ddr3_spec("DDR3-1600K"), backend="python")
     start = time.perf_counter()
     end_ps = model.transfer(0, 0, 64 * MiB, False)
     wall_s = time.perf_counter() - start

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from accelsim.hw.ddr3_presets import ddr3_spec
-from accelsim.sim.dram.ddr3 import Ddr3Model
+from accelsim.sim.dram.ddr3 import Backend, Ddr3Model
 from accelsim.sim.dram.trace import parse_trace
 
 # (experiment, refresh) -> (completion ps, average read latency ps, row-hit rate, reads, writes)
@@ -33,14 +33,15 @@ PINNED = {
 }
 
 
+@pytest.mark.parametrize("backend", ["compiled", "python"])
 @pytest.mark.parametrize("experiment,refresh", list(PINNED),
                          ids=[f"{e}-{'ref' if r else 'noref'}" for e, r in PINNED])
 def test_reference_stream_results_are_pinned(reference_traces: Path, experiment: str,
-                                             refresh: bool) -> None:
+                                             refresh: bool, backend: Backend) -> None:
     spec = ddr3_spec("DDR3-1600K", device_width_bits=8, density_gbit=4, bus_width_bits=64,
                      refresh_enabled=refresh)
     requests = parse_trace(reference_traces / f"{experiment}.trace")
-    stats = Ddr3Model(spec).run_trace(requests, serial=experiment[0] in "ef")
+    stats = Ddr3Model(spec, backend=backend).run_trace(requests, serial=experiment[0] in "ef")
     got = (stats.completion_ps, stats.avg_read_latency_ps, stats.row_hit_rate, stats.reads,
            stats.writes)
     assert got == PINNED[(experiment, refresh)]
