@@ -50,11 +50,13 @@ typedef struct {
     Rules bank_rules[NCMD], rank_rules[NCMD], other_rules[NCMD], late_rules[NCMD];
     int64_t *bn, *rn, *last, *faw, *open_row, *ref_due;
     int *pending;
-    Entry *q;
+    /* The queue, bank by bank: bank b's bursts, oldest first, are bq[b * depth ..
+     * b * depth + bqn[b]). rhit[b] / whit[b]: index there of the oldest read / write
+     * hit of the open row, -1 if none (kept up to date by every change). */
+    Entry *bq;
+    int *bqn, *rhit, *whit;
     int qlen;
     int64_t seq, cycle, acts, cols, refreshes;
-    /* scratch for the scheduler: per bank, oldest entry, oldest read hit, oldest write hit */
-    int *first, *rhit, *whit;
 } Core;
 
 static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -97,7 +99,7 @@ static int parse_rules(PyObject *seq, Rules *out, const char *what) {
 static void core_dealloc(Core *self) {
     PyMem_Free(self->bn); PyMem_Free(self->rn); PyMem_Free(self->last); PyMem_Free(self->faw);
     PyMem_Free(self->open_row); PyMem_Free(self->ref_due); PyMem_Free(self->pending);
-    PyMem_Free(self->q); PyMem_Free(self->first); PyMem_Free(self->rhit); PyMem_Free(self->whit);
+    PyMem_Free(self->bq); PyMem_Free(self->bqn); PyMem_Free(self->rhit); PyMem_Free(self->whit);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -133,18 +135,18 @@ static int core_init(Core *self, PyObject *args, PyObject *kw) {
     self->open_row = PyMem_Calloc((size_t)nb, sizeof(int64_t));
     self->ref_due = PyMem_Calloc((size_t)nr, sizeof(int64_t));
     self->pending = PyMem_Calloc((size_t)nr, sizeof(int));
-    self->q = PyMem_Calloc((size_t)depth, sizeof(Entry));
-    self->first = PyMem_Calloc((size_t)nb, sizeof(int));
+    self->bq = PyMem_Calloc((size_t)nb * depth, sizeof(Entry));
+    self->bqn = PyMem_Calloc((size_t)nb, sizeof(int));
     self->rhit = PyMem_Calloc((size_t)nb, sizeof(int));
     self->whit = PyMem_Calloc((size_t)nb, sizeof(int));
     if (!self->bn || !self->rn || !self->last || !self->faw || !self->open_row || !self->ref_due
-        || !self->pending || !self->q || !self->first || !self->rhit || !self->whit) {
+        || !self->pending || !self->bq || !self->bqn || !self->rhit || !self->whit) {
         PyErr_NoMemory();
         return -1;
     }
     for (int i = 0; i < nr * NCMD; i++) self->last[i] = -NEVER;
     for (int i = 0; i < nr * faw_count; i++) self->faw[i] = -NEVER;
-    for (int b = 0; b < nb; b++) self->open_row[b] = -1;
+    for (int b = 0; b < nb; b++) self->open_row[b] = self->rhit[b] = self->whit[b] = -1;
     for (int r = 0; r < nr; r++) self->ref_due[r] = refresh ? trefi : NEVER;
     return 0;
 }
@@ -176,6 +178,16 @@ static int log_cmd(PyObject *log, int64_t c, int cmd, int rank, int bank) {
     return rc;
 }
 
+/* Index of the first hit of the open row at or after ``from`` in bank b's queue, reads or writes; -1 if none. */
+static inline int next_hit(const Core *s, int b, int from, int wr) {
+    const Entry *q = &s->bq[(size_t)b * s->depth];
+    for (int i = from; i < s->bqn[b]; i++)
+        if (q[i].wr == wr && q[i].row == s->open_row[b]) return i;
+    return -1;
+}
+
+static inline void close_bank(Core *s, int b) { s->open_row[b] = -1; s->rhit[b] = s->whit[b] = -1; }
+
 /* Apply command ``cmd`` at clock ``t`` on rank ``r`` (and flat bank ``b``, -1 for rank commands). */
 static void issue(Core *s, int cmd, int r, int b, int64_t t, int64_t row) {
     if (b >= 0) {
@@ -198,6 +210,8 @@ static void issue(Core *s, int cmd, int r, int b, int64_t t, int64_t row) {
     switch (cmd) {
     case ACT: {
         s->open_row[b] = row;
+        s->rhit[b] = next_hit(s, b, 0, 0);
+        s->whit[b] = next_hit(s, b, 0, 1);
         int64_t *win = &s->faw[r * s->faw_count];
         memmove(win, win + 1, (size_t)(s->faw_count - 1) * sizeof(int64_t));
         win[s->faw_count - 1] = t;
@@ -205,9 +219,9 @@ static void issue(Core *s, int cmd, int r, int b, int64_t t, int64_t row) {
         s->acts++;
         break;
     }
-    case PRE: s->open_row[b] = -1; break;
+    case PRE: close_bank(s, b); break;
     case PREA:
-        for (int k = r * s->banks; k < (r + 1) * s->banks; k++) s->open_row[k] = -1;
+        for (int k = r * s->banks; k < (r + 1) * s->banks; k++) close_bank(s, k);
         break;
     case REF: s->refreshes++; break;
     default: break;
@@ -297,17 +311,10 @@ static int list_update(PyObject *list, Py_ssize_t i, int64_t value, int keep_max
 
 /* --- serve ---------------------------------------------------------------- */
 
-static PyObject *core_serve(Core *s, PyObject *args) {
-    PyObject *runs, *done, *first_enq, *log;
-    if (!PyArg_ParseTuple(args, "OO!O!O", &runs, &PyList_Type, &done, &PyList_Type, &first_enq, &log))
-        return NULL;
-    if (log != Py_None && !PyList_Check(log)) {
-        PyErr_SetString(PyExc_TypeError, "log must be a list or None");
-        return NULL;
-    }
-    PyObject *fast = PySequence_Fast(runs, "runs must be a sequence");
-    if (!fast) return NULL;
-    Py_ssize_t nruns = PySequence_Fast_GET_SIZE(fast);
+/* Serve ``first`` (if given), then the runs of ``fast`` (a PySequence_Fast, or NULL), in order. */
+static int serve_impl(Core *s, RunView *first, PyObject *fast, PyObject *done, PyObject *first_enq,
+                      PyObject *log) {
+    Py_ssize_t nruns = fast ? PySequence_Fast_GET_SIZE(fast) : 0;
     RunView run = {0};
     Py_ssize_t ri = 0;   /* the front end's run, and its next burst */
     int64_t pos = 0;
@@ -326,7 +333,15 @@ static PyObject *core_serve(Core *s, PyObject *args) {
         pos = 0;                                                                      \
     } while (0)
 
-    NEXT_RUN();
+    Py_ssize_t last_admitted = -1, done_req = -1;  /* see the front end and column commands below */
+    int64_t done_val = 0;
+    if (first && first->count > 0) {
+        run = *first;
+        Py_XINCREF(run.placed);
+        have_run = 1;
+    } else {
+        NEXT_RUN();
+    }
     int64_t c = s->cycle;
     if (s->qlen == 0 && have_run && run.avail > c) {
         skip_idle_refreshes(s, run.avail);
@@ -339,8 +354,7 @@ static PyObject *core_serve(Core *s, PyObject *args) {
             if (!s->pending[r] && c >= s->ref_due[r]) s->pending[r] = 1;
         /* 2. front end */
         if (have_run && s->qlen < s->depth && run.avail <= c) {
-            Entry *e = &s->q[s->qlen];
-            Py_ssize_t req;
+            Entry e;
             if (run.placed) {
                 PyObject *t = PyList_GET_ITEM(run.placed, pos);
                 long long bank, row, rq; int wr;
@@ -349,19 +363,26 @@ static PyObject *core_serve(Core *s, PyObject *args) {
                     PyErr_SetString(PyExc_ValueError, "placed bank out of range");
                     goto fail;
                 }
-                e->bank = (int)bank; e->row = row; e->wr = wr; req = (Py_ssize_t)rq;
+                e.bank = (int)bank; e.row = row; e.wr = wr; e.req = (Py_ssize_t)rq;
             } else {
                 int64_t local = run.local_start + pos;
-                e->bank = (int)(((local >> s->rs) & s->rm) * banks + ((local >> s->bs) & s->bm));
-                e->row = (local >> s->ws) & s->wm;
-                e->wr = run.is_write;
-                req = (Py_ssize_t)(run.req_base + (run.req_offset + pos * run.req_stride) / run.bpr);
+                e.bank = (int)(((local >> s->rs) & s->rm) * banks + ((local >> s->bs) & s->bm));
+                e.row = (local >> s->ws) & s->wm;
+                e.wr = run.is_write;
+                e.req = (Py_ssize_t)(run.req_base + (run.req_offset + pos * run.req_stride) / run.bpr);
             }
-            e->seq = s->seq++;
-            e->enq = c;
-            e->req = req;
+            e.seq = s->seq++;
+            e.enq = c;
+            int b = e.bank, n = s->bqn[b]++;
+            s->bq[(size_t)b * s->depth + n] = e;
             s->qlen++;
-            if (list_update(first_enq, req, c, 0)) goto fail;
+            if (e.row == s->open_row[b]) {  /* the youngest: the oldest hit its way only if none was queued */
+                int *hit = e.wr ? &s->whit[b] : &s->rhit[b];
+                if (*hit < 0) *hit = n;
+            }
+            /* Admission clocks grow, so only a request's first burst in this serve can lower first_enq. */
+            if (e.req != last_admitted && list_update(first_enq, e.req, c, 0)) goto fail;
+            last_admitted = e.req;
             if (++pos == run.count) NEXT_RUN();
         }
         /* 3. a pending refresh first */
@@ -381,20 +402,10 @@ static PyObject *core_serve(Core *s, PyObject *args) {
         }
         if (refreshed) { c++; continue; }
         /* 4. FR-FCFS: each bank's candidates, the smallest (clock, miss, age) */
-        for (int b = 0; b < nb; b++) s->first[b] = s->rhit[b] = s->whit[b] = -1;
-        for (int i = 0; i < s->qlen; i++) {
-            const Entry *e = &s->q[i];
-            int b = e->bank;
-            if (s->first[b] < 0) s->first[b] = i;
-            if (s->open_row[b] == e->row) {
-                int *hit = e->wr ? &s->whit[b] : &s->rhit[b];
-                if (*hit < 0) *hit = i;
-            }
-        }
         int64_t best_t = NEVER, best_seq = 0;
-        int best_miss = 1, best_i = -1, best_cmd = -1;
+        int best_miss = 1, best_i = -1, best_b = -1, best_cmd = -1;
         for (int b = 0; b < nb; b++) {
-            if (s->first[b] < 0) continue;
+            if (s->bqn[b] == 0) continue;
             int r = b / banks;
             if (s->pending[r]) continue;
             const int64_t *bnb = &s->bn[b * NCMD], *rnr = &s->rn[r * NCMD];
@@ -405,29 +416,44 @@ static PyObject *core_serve(Core *s, PyObject *args) {
                 if (s->whit[b] >= 0) { cand_i[ncand] = s->whit[b]; cand_cmd[ncand++] = WR; }
             } else {
                 miss = 1;
-                cand_i[0] = s->first[b];
+                cand_i[0] = 0;
                 cand_cmd[0] = s->open_row[b] >= 0 ? PRE : ACT;
                 ncand = 1;
             }
+            const Entry *q = &s->bq[(size_t)b * s->depth];
             for (int k = 0; k < ncand; k++) {
-                const Entry *e = &s->q[cand_i[k]];
+                const Entry *e = &q[cand_i[k]];
                 int cmd = cand_cmd[k];
                 int64_t t = max64(max64(e->enq + 1, c), max64(bnb[cmd], rnr[cmd]));
                 if (t < best_t || (t == best_t && (miss < best_miss || (miss == best_miss && e->seq < best_seq)))) {
-                    best_t = t; best_miss = miss; best_seq = e->seq; best_i = cand_i[k]; best_cmd = cmd;
+                    best_t = t; best_miss = miss; best_seq = e->seq; best_i = cand_i[k]; best_b = b; best_cmd = cmd;
                 }
             }
         }
         if (best_i >= 0 && best_t == c) {
-            Entry *e = &s->q[best_i];
-            int b = e->bank, r = b / banks;
+            int b = best_b, r = b / banks, i = best_i;
+            Entry *e = &s->bq[(size_t)b * s->depth + i];
             issue(s, best_cmd, r, b, c, e->row);
             if (log_cmd(log, c, best_cmd, r, b)) goto fail;
             if (best_cmd == RD || best_cmd == WR) {
-                if (list_update(done, e->req, c + s->lat[e->wr], 1)) goto fail;
-                memmove(e, e + 1, (size_t)(s->qlen - best_i - 1) * sizeof(Entry));
+                /* done[req] is the max over its bursts: kept here while the same request goes on */
+                int64_t end = c + s->lat[e->wr];
+                if (e->req == done_req) {
+                    done_val = max64(done_val, end);
+                } else {
+                    if (done_req >= 0 && list_update(done, done_req, done_val, 1)) goto fail;
+                    done_req = e->req;
+                    done_val = end;
+                }
+                int wr = e->wr;
+                memmove(e, e + 1, (size_t)(s->bqn[b] - i - 1) * sizeof(Entry));
+                s->bqn[b]--;
                 s->qlen--;
                 s->cols++;
+                /* The issued hit was its way's oldest: the next is at or after i; the other way's shifts. */
+                int *same = wr ? &s->whit[b] : &s->rhit[b], *other = wr ? &s->rhit[b] : &s->whit[b];
+                *same = next_hit(s, b, i, wr);
+                if (*other > i) (*other)--;
             }
             c++;
             continue;
@@ -445,14 +471,58 @@ static PyObject *core_serve(Core *s, PyObject *args) {
         }
         c = nxt;
     }
+    if (done_req >= 0 && list_update(done, done_req, done_val, 1)) goto fail;
     ok = 1;
 fail:
     Py_CLEAR(run.placed);
-    Py_DECREF(fast);
-    if (!ok) return NULL;
+    if (!ok) return -1;
     s->cycle = c;
-    Py_RETURN_NONE;
+    return 0;
 #undef NEXT_RUN
+}
+
+static int check_log(PyObject *log) {
+    if (log != Py_None && !PyList_Check(log)) {
+        PyErr_SetString(PyExc_TypeError, "log must be a list or None");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *core_serve(Core *s, PyObject *args) {
+    PyObject *runs, *done, *first_enq, *log;
+    if (!PyArg_ParseTuple(args, "OO!O!O", &runs, &PyList_Type, &done, &PyList_Type, &first_enq, &log)
+        || check_log(log))
+        return NULL;
+    PyObject *fast = PySequence_Fast(runs, "runs must be a sequence");
+    if (!fast) return NULL;
+    int rc = serve_impl(s, NULL, fast, done, first_enq, log);
+    Py_DECREF(fast);
+    if (rc) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* One request of ``count`` contiguous channel-local bursts from ``avail``: its completion clock. */
+static PyObject *core_transfer(Core *s, PyObject *args) {
+    long long local_start, count, avail;
+    int is_write;
+    PyObject *log;
+    if (!PyArg_ParseTuple(args, "LLpLO", &local_start, &count, &is_write, &avail, &log) || check_log(log))
+        return NULL;
+    if (count < 1 || local_start < 0 || avail < 0) {
+        PyErr_SetString(PyExc_ValueError, "transfer needs count >= 1 and local_start, avail >= 0");
+        return NULL;
+    }
+    RunView run = {local_start, count, avail, 0, 0, 1, count, is_write, NULL};
+    PyObject *done = Py_BuildValue("[L]", -1LL), *first_enq = Py_BuildValue("[L]", (long long)NEVER);
+    PyObject *out = NULL;
+    if (done && first_enq && serve_impl(s, &run, NULL, done, first_enq, log) == 0) {
+        out = PyList_GET_ITEM(done, 0);
+        Py_INCREF(out);
+    }
+    Py_XDECREF(done);
+    Py_XDECREF(first_enq);
+    return out;
 }
 
 static PyObject *core_get(Core *s, void *which) {
@@ -484,6 +554,8 @@ static PyGetSetDef core_getset[] = {
 static PyMethodDef core_methods[] = {
     {"serve", (PyCFunction)core_serve, METH_VARARGS,
      "serve(runs, done, first_enq, log): ChannelController.serve, compiled."},
+    {"transfer", (PyCFunction)core_transfer, METH_VARARGS,
+     "transfer(local_start, count, is_write, avail, log) -> completion clock of one contiguous request."},
     {NULL},
 };
 

@@ -59,6 +59,10 @@ class CompiledChannel:
             placed(run, self.amap)
         self._core.serve(runs, done, first_enq, self.log)
 
+    def transfer(self, local_start: int, count: int, is_write: bool, avail: int) -> int:
+        """Serve one request of ``count`` contiguous channel-local bursts from clock ``avail``; its completion clock."""
+        return int(self._core.transfer(local_start, count, is_write, avail, self.log))
+
     @property
     def cycle(self) -> int:
         return int(self._core.cycle)

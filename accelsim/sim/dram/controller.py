@@ -76,6 +76,12 @@ class ChannelController(ChannelState):
                     return True
         return False
 
+    def transfer(self, local_start: int, count: int, is_write: bool, avail: int) -> int:
+        """Serve one request of ``count`` contiguous channel-local bursts from clock ``avail``; its completion clock."""
+        done, first_enq = [-1], [NEVER]
+        self.serve([Run(local_start, count, is_write, avail, 0, 0, 1, count)], done, first_enq)
+        return done[0]
+
     # --- the event loop ---------------------------------------------------
     def serve(self, runs: list[Run], done: list[int], first_enq: list[int]) -> None:
         """Run ``runs`` (in order) to the issue of their last column command."""

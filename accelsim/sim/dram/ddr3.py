@@ -138,6 +138,8 @@ class Ddr3Model:
         g0 = address // bb
         n = (address + nbytes + bb - 1) // bb - g0
         start = -(-now_ps // tck)
+        if self.spec.channels == 1:
+            return self._channels[0].transfer(g0, n, bool(is_write), start) * tck
         done, first_enq = [-1], [NEVER]
         for ch, run in _channel_runs(self.spec, g0, n, bool(is_write), start, 0, n):
             self._channels[ch].serve([run], done, first_enq)

@@ -11,6 +11,8 @@ reference after every transfer.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -74,3 +76,17 @@ def test_bad_runs_are_refused_not_misread() -> None:
     run.placed = [(0, 0, 0, False)]  # one tuple for two bursts
     with pytest.raises(ValueError, match="placed"):
         fast.serve([run], [-1], [NEVER])
+
+
+def test_without_the_extension_the_python_controller_runs() -> None:
+    """An install without a C compiler: same API, Python controller, same result."""
+    code = (
+        "import sys; sys.modules['accelsim.sim.dram._channel_core'] = None\n"
+        "from accelsim.hw.ddr3_presets import ddr3_spec\n"
+        "from accelsim.sim.dram import compiled\n"
+        "from accelsim.sim.dram.ddr3 import Ddr3Model\n"
+        "m = Ddr3Model(ddr3_spec('DDR3-1066F', bus_width_bits=8))\n"
+        "print(compiled.AVAILABLE, type(m.controllers[0]).__name__, m.transfer(0, 4096, 70000, False))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    expected = Ddr3Model(ddr3_spec("DDR3-1066F", bus_width_bits=8)).transfer(0, 4096, 70000, False)
+    assert out.stdout.split() == ["False", "ChannelController", str(expected)]
