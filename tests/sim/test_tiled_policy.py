@@ -182,3 +182,20 @@ def test_dag_networks_respect_every_consumer(builder: str, tmp_path) -> None:
         check_conservation(schedule, result)
         written = {s.tensor for s in result.steps if s.action == "write"}
         assert multi <= written | {schedule[0].inputs[0]}
+
+
+def test_one_start_serves_many_machines(mobilenet) -> None:
+    """Sweeps run every machine of one SRAM size on a policy started once
+    (explore.evaluate.StartedPolicy), so plans are built once and reused: each run
+    must still be what a freshly started policy gives, SRAM reservations included."""
+    from accelsim.explore.evaluate import StartedPolicy
+
+    capacity = 256 * 8192  # 256 KiB: tiled layers, kept outputs and spills
+    shared = StartedPolicy(TiledPolicy(8, 8), mobilenet, capacity)
+    machines = [(GBPS_1, 10**12), (4 * GBPS_1, 4 * 10**12), (GBPS_1 // 2, 10**13)]
+    for bits_per_s, ops_per_s in machines * 2:
+        def machine() -> Accelerator:
+            return Accelerator(capacity, IdealPipe(bits_per_s), IdealThroughput(ops_per_s), 8)
+        fresh = machine().run(mobilenet, TiledPolicy(8, 8))
+        assert machine().run(mobilenet, shared) == fresh
+    assert fresh.spilled_layers or any(r.tiles > 1 for r in fresh.layers)

@@ -94,9 +94,11 @@ class TiledPolicy:
         self._shapes: list[TileShape] = []
         self._produced: set[str] = set()
         self._consumed_later: set[str] = set()
+        self._plans: dict[int, tuple[LayerWork, LayerPlan]] = {}  # index -> (work, its plan)
 
     # -- whole-schedule decisions -------------------------------------------------------
     def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
+        self._plans = {}
         n = len(schedule)
         outputs = [w.output or f"#{i}" for i, w in enumerate(schedule, start=1)]
         inputs = [w.inputs or ((outputs[i - 1],) if i else (MODEL_INPUT,))
@@ -173,6 +175,20 @@ class TiledPolicy:
 
     # -- one layer ----------------------------------------------------------------------
     def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
+        """Layer ``index``'s plan; an output kept for the next layer is reserved in ``sram`` now.
+
+        The steps depend only on what :meth:`start` decided, so they are built once
+        per layer and reused by later runs of the same start (sweep points that
+        differ only in the DDR or compute unit).
+        """
+        if self._choices[index - 1].tiling.output_kept:
+            sram.occupy(self._shapes[index - 1].output_bits)
+        cached = self._plans.get(index)
+        if cached is None or cached[0] is not work:
+            cached = self._plans[index] = (work, self._build_plan(index, work))
+        return cached[1]
+
+    def _build_plan(self, index: int, work: LayerWork) -> LayerPlan:
         choice = self._choices[index - 1]
         t = choice.tiling
         shape = self._shapes[index - 1]
@@ -193,8 +209,6 @@ class TiledPolicy:
                     * act for g, b in order]
         time_share = _split(10**9, out_bits) if sum(out_bits) else [0] * len(order)
 
-        if t.output_kept:
-            sram.occupy(shape.output_bits)
         resident_in = shape.input_bits if t.input_resident else 0
         out_spill = choice.output in self._consumed_later
         steps: list[Step] = []
