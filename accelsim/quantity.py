@@ -12,7 +12,9 @@ the file and field.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from fractions import Fraction
 
 _NUMBER = r"(?P<num>-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)"
@@ -34,6 +36,25 @@ _OPS_UNITS = {"OPS": 1, "KOPS": 10**3, "MOPS": 10**6, "GOPS": 10**9, "TOPS": 10*
 _TIME_UNITS = {"s": 10**12, "ms": 10**9, "us": 10**6, "ns": 10**3, "ps": 1}
 _ENERGY_UNITS = {"J": 10**15, "mJ": 10**12, "uJ": 10**9, "nJ": 10**6, "pJ": 10**3, "fJ": 1}
 _POWER_UNITS = {"W": 10**9, "mW": 10**6, "uW": 10**3, "nW": 1}
+
+
+def _per_text(parse: Callable[[object], int]) -> Callable[[object], int]:
+    """``parse``, remembered per text (parsers are pure; a sweep validates the same
+    few texts at every design point). Errors and non-text values are not kept."""
+    known: dict[str, int] = {}
+
+    @functools.wraps(parse)
+    def parse_text(text: object) -> int:
+        if type(text) is not str:
+            return parse(text)
+        value = known.get(text)
+        if value is None:
+            if len(known) >= 4096:
+                known.clear()
+            value = known[text] = parse(text)
+        return value
+
+    return parse_text
 
 
 def _split(text: object, example: str, what: str) -> tuple[Fraction, str]:
@@ -63,6 +84,7 @@ def _lookup(unit: str, table: dict[str, int] | dict[str, Fraction], text: str, w
     return Fraction(table[unit])
 
 
+@_per_text
 def parse_size_bits(text: object) -> int:
     """A data size ("1 MB", "512 KiB", "8 Mb") in bits."""
     example = '1 MB" or "512 KiB'
@@ -79,6 +101,7 @@ def parse_size_bytes(text: object) -> int:
     return bits // 8
 
 
+@_per_text
 def parse_rate_bits_per_s(text: object) -> int:
     """A data rate ("1 GB/s", "12.8 GB/s", "800 Mb/s") in bits per second."""
     example = "1 GB/s"
@@ -89,6 +112,7 @@ def parse_rate_bits_per_s(text: object) -> int:
     return _exact_int(bits, str(text), "data rate")
 
 
+@_per_text
 def parse_frequency_hz(text: object) -> int:
     """A clock frequency ("800 MHz", "1.25 GHz") in hertz."""
     num, unit = _split(text, "800 MHz", "a frequency")
@@ -96,6 +120,7 @@ def parse_frequency_hz(text: object) -> int:
                       str(text), "frequency")
 
 
+@_per_text
 def parse_ops_per_s(text: object) -> int:
     """A compute throughput ("1 TOPS", "500 GOPS") in operations per second."""
     num, unit = _split(text, "1 TOPS", "a throughput")
@@ -103,6 +128,7 @@ def parse_ops_per_s(text: object) -> int:
                       str(text), "throughput")
 
 
+@_per_text
 def parse_time_ps(text: object) -> int:
     """A duration ("1.25 ns", "7.8 us") in picoseconds."""
     num, unit = _split(text, "1.25 ns", "a duration")
@@ -110,6 +136,7 @@ def parse_time_ps(text: object) -> int:
                       str(text), "duration (in ps)")
 
 
+@_per_text
 def parse_energy_fj(text: object) -> int:
     """An energy ("0.2 pJ", "1.3 nJ") in femtojoules."""
     num, unit = _split(text, "0.2 pJ", "an energy")
@@ -117,6 +144,7 @@ def parse_energy_fj(text: object) -> int:
                       str(text), "energy (in fJ)")
 
 
+@_per_text
 def parse_power_nw(text: object) -> int:
     """A power ("50 mW", "1.2 W") in nanowatts."""
     num, unit = _split(text, "50 mW", "a power")

@@ -41,6 +41,9 @@ WIDTHS = [16, 32, 64]
 
 def sweep(name: str, hw: Path, axes: dict[str, list[object]], points: int, workers: int,
           folder: Path, base: dict[str, object] | None = None) -> None:
+    if points < 1:  # --realistic-points 0: time only the paper sweep
+        print(f"{name:16s} skipped (0 points)", flush=True)
+        return
     stem = name.replace("/", "_")
     sweep_file = folder / f"{stem}.yaml"
     body = {"base": base if base is not None else str(hw),

@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 from accelsim.api import RunResult
+from accelsim.sim.results import LayerResult
 
 PS_PER_S = 10**12
 ID_COLUMNS = ("point_id", "sweep")
@@ -28,21 +29,29 @@ def run_row(run: RunResult) -> dict[str, Any]:
     """Whole-run figures of one simulation (no swept values)."""
     sim = run.sim
     layers = sim.layers
-    spilled = sim.spilled_layers
-    read = sum(_bytes(r.ddr_read_bits) for r in layers)
-    write = sum(_bytes(r.ddr_write_bits) for r in layers)
+    read = write = spill = macs = compute_ps = stall_ps = 0
+    spilled: list[LayerResult] = []
+    for r in layers:  # one pass: a row is built per design point
+        read += _bytes(r.ddr_read_bits)
+        write += _bytes(r.ddr_write_bits)
+        spill += _bytes(r.spill_bits)
+        macs += r.macs
+        compute_ps += r.compute_ps
+        stall_ps += r.stall_ps
+        if r.spill:
+            spilled.append(r)
     row: dict[str, Any] = {
         "latency_s": sim.total_ps / PS_PER_S,
         "latency_ps": sim.total_ps,
         "ddr_read_bytes": read,
         "ddr_write_bytes": write,
         "ddr_bytes": read + write,
-        "spill_bytes": sum(_bytes(r.spill_bits) for r in layers),
+        "spill_bytes": spill,
         "sram_peak_bytes": _bytes(sim.sram_peak_bits),
         "sram_capacity_bytes": _bytes(sim.sram_capacity_bits),
-        "macs": sum(r.macs for r in layers),
-        "compute_ps": sum(r.compute_ps for r in layers),
-        "stall_ps": sum(r.stall_ps for r in layers),
+        "macs": macs,
+        "compute_ps": compute_ps,
+        "stall_ps": stall_ps,
         "layers": len(layers),
         "spilled_layers": len(spilled),
         "overflow_layer": spilled[0].index if spilled else "",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from accelsim.sim.energy import EnergyCosts
 
@@ -181,6 +182,7 @@ def sram_pj_per_byte(size_bytes: int) -> float:
     return pj_per_read / 8.0
 
 
+@lru_cache(maxsize=1024)  # pure, and asked once per design point of a sweep
 def default_energy_costs(sram_bytes: int = 1_000_000, precision: str = "int8",
                          ddr: Ddr3PowerSpec = DDR3_1600_4GB_X8,
                          static_mw: float = 0.0) -> EnergyCosts:

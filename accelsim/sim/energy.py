@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from accelsim.sim.frozen import make
+
 
 def _check_cost(name: str, value: object) -> None:
     if (isinstance(value, bool) or not isinstance(value, (int, float))
@@ -97,12 +99,13 @@ def layer_energy(macs: int, sram_read_bytes: int, sram_write_bytes: int,
     """
     values = (macs, sram_read_bytes, sram_write_bytes, ddr_read_bytes, ddr_write_bytes,
               ddr_activates, refreshes, duration_ps)
-    if not all(type(v) is int and v >= 0 for v in values):  # cheap in the common case
-        names = ("macs", "sram_read_bytes", "sram_write_bytes", "ddr_read_bytes",
-                 "ddr_write_bytes", "ddr_activates", "refreshes", "duration_ps")
-        for name, value in zip(names, values):
-            if type(value) is not int or value < 0:
-                raise ValueError(f'"{name}" must be an integer >= 0, got {value!r}')
+    for value in values:  # a plain loop is the cheapest check: this runs per layer
+        if type(value) is not int or value < 0:
+            names = ("macs", "sram_read_bytes", "sram_write_bytes", "ddr_read_bytes",
+                     "ddr_write_bytes", "ddr_activates", "refreshes", "duration_ps")
+            for name, count in zip(names, values):
+                if type(count) is not int or count < 0:
+                    raise ValueError(f'"{name}" must be an integer >= 0, got {count!r}')
     if not isinstance(costs, EnergyCosts):
         raise ValueError(f'"costs" must be an EnergyCosts, got {costs!r}')
     compute_pj = macs * costs.mac_pj
@@ -113,10 +116,12 @@ def layer_energy(macs: int, sram_read_bytes: int, sram_write_bytes: int,
               + ddr_activates * costs.ddr_activate_pj
               + refreshes * costs.ddr_refresh_pj)
     static_pj = costs.static_mw * duration_ps / 1000.0
-    return EnergyBreakdown(
-        compute_pj=compute_pj,
-        sram_pj=sram_pj,
-        ddr_pj=ddr_pj,
-        static_pj=static_pj,
-        total_pj=compute_pj + sram_pj + ddr_pj + static_pj,
-    )
+    total_pj = compute_pj + sram_pj + ddr_pj + static_pj
+    if not total_pj < math.inf:
+        # A product overflowed: the checks name it.
+        return EnergyBreakdown(compute_pj, sram_pj, ddr_pj, static_pj, total_pj)
+    # Counts and costs are >= 0, so every part is, and a finite total means finite
+    # parts: EnergyBreakdown's checks hold, so it is built without them (per layer).
+    return make(EnergyBreakdown, {"compute_pj": compute_pj, "sram_pj": sram_pj,
+                                  "ddr_pj": ddr_pj, "static_pj": static_pj,
+                                  "total_pj": total_pj})

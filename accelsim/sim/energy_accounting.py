@@ -35,6 +35,7 @@ from typing import Protocol
 
 from accelsim.sim.dram.ddr3 import CommandCounts
 from accelsim.sim.energy import EnergyBreakdown, EnergyCosts, layer_energy
+from accelsim.sim.frozen import make
 from accelsim.sim.records import StepRecord
 from accelsim.sim.work import LayerWork
 
@@ -72,7 +73,11 @@ class RowEstimate:
                  end_ps: int) -> CommandCounts:
         """``bytes // row_bytes + 1`` activates per transfer of any bytes; the refreshes
         due in [start_ps, end_ps) (counted on the absolute tREFI grid, so layers add up)."""
-        activates = sum(n // self.row_bytes + 1 for n in transfer_bytes if n > 0)
+        row_bytes = self.row_bytes
+        activates = 0
+        for n in transfer_bytes:  # a loop, not sum(): this runs per layer of every run
+            if n > 0:
+                activates += n // row_bytes + 1
         interval = self.refresh_interval_ps
         return CommandCounts(activates=activates,
                              refreshes=end_ps // interval - start_ps // interval)
@@ -159,16 +164,16 @@ def transfer_events(work: LayerWork, read_bytes: Sequence[int], write_bytes: Seq
         [*read_bytes, *write_bytes], start_ps, end_ps)
     compute_read, compute_write = compute_sram_bytes(
         work, accounting.activation_bits, accounting.weight_bits)
-    return LayerEvents(
-        macs=work.macs,
-        sram_read_bytes=compute_read + write,   # drains read what they send
-        sram_write_bytes=compute_write + read,  # fills write what they bring
-        ddr_read_bytes=read,
-        ddr_write_bytes=write,
-        ddr_activates=commands.activates,
-        ddr_refreshes=commands.refreshes,
-        duration_ps=end_ps - start_ps,
-    )
+    return make(LayerEvents, {
+        "macs": work.macs,
+        "sram_read_bytes": compute_read + write,   # drains read what they send
+        "sram_write_bytes": compute_write + read,  # fills write what they bring
+        "ddr_read_bytes": read,
+        "ddr_write_bytes": write,
+        "ddr_activates": commands.activates,
+        "ddr_refreshes": commands.refreshes,
+        "duration_ps": end_ps - start_ps,
+    })
 
 
 def charge(events: LayerEvents, costs: EnergyCosts) -> EnergyBreakdown:

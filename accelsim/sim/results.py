@@ -9,6 +9,7 @@ from accelsim.sim.compute.timing import ComputeEstimate
 from accelsim.sim.dram.ddr3 import CommandCounts
 from accelsim.sim.energy import ZERO_ENERGY, EnergyBreakdown
 from accelsim.sim.energy_accounting import NO_EVENTS, EnergyAccounting, charge, transfer_events
+from accelsim.sim.frozen import make
 from accelsim.sim.policies.base import LayerPlan
 from accelsim.sim.records import StepRecord
 from accelsim.sim.work import LayerWork
@@ -142,18 +143,19 @@ def layer_result(index: int, work: LayerWork, plan: LayerPlan, records: Sequence
             compute_ps += r.end_ps - r.start_ps
     events = (transfer_events(work, read_bytes, write_bytes, start_ps, end_ps, energy, measured)
               if energy is not None else NO_EVENTS)
-    return LayerResult(
-        index=index, name=work.name, op=work.op,
-        input_fmap_bits=work.input_elems * activation_bits,
-        output_fmap_bits=work.output_elems * activation_bits,
-        weight_params=work.weight_params, macs=work.macs,
-        internal_memory_bits=plan.internal_memory_bits, data_movement_bits=reads + writes,
-        ddr_read_bits=reads, ddr_write_bits=writes, spill_bits=spill_bits,
-        spill=plan.spill or spill_bits > 0, tiles=plan.tiles, sram_peak_bits=sram_peak_bits,
-        movement_ps=movement_ps, compute_ps=compute_ps, performance_ps=end_ps - start_ps,
-        stall_ps=end_ps - start_ps - compute_ps, start_ps=start_ps, end_ps=end_ps,
-        compute_cycles=estimate.cycles, utilization=estimate.utilization,
-        folds=estimate.folds, compute_unit=estimate.unit,
-        sram_read_bytes=events.sram_read_bytes, sram_write_bytes=events.sram_write_bytes,
-        ddr_activates=events.ddr_activates, ddr_refreshes=events.ddr_refreshes,
-        energy=charge(events, energy.costs) if energy is not None else ZERO_ENERGY)
+    return make(LayerResult, {
+        "index": index, "name": work.name, "op": work.op,
+        "input_fmap_bits": work.input_elems * activation_bits,
+        "output_fmap_bits": work.output_elems * activation_bits,
+        "weight_params": work.weight_params, "macs": work.macs,
+        "internal_memory_bits": plan.internal_memory_bits, "data_movement_bits": reads + writes,
+        "ddr_read_bits": reads, "ddr_write_bits": writes, "spill_bits": spill_bits,
+        "spill": plan.spill or spill_bits > 0, "tiles": plan.tiles,
+        "sram_peak_bits": sram_peak_bits, "movement_ps": movement_ps, "compute_ps": compute_ps,
+        "performance_ps": end_ps - start_ps, "stall_ps": end_ps - start_ps - compute_ps,
+        "start_ps": start_ps, "end_ps": end_ps,
+        "compute_cycles": estimate.cycles, "utilization": estimate.utilization,
+        "folds": estimate.folds, "compute_unit": estimate.unit,
+        "sram_read_bytes": events.sram_read_bytes, "sram_write_bytes": events.sram_write_bytes,
+        "ddr_activates": events.ddr_activates, "ddr_refreshes": events.ddr_refreshes,
+        "energy": charge(events, energy.costs) if energy is not None else ZERO_ENERGY})

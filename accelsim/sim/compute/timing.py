@@ -74,21 +74,25 @@ class ComputeEstimate:
             raise ValueError(f'"unit" must be one of {", ".join(UNITS)}; got {self.unit!r}')
 
 
-_ESTIMATES: dict[tuple[object, LayerWork], ComputeEstimate] = {}
+_ESTIMATES: dict[tuple[object, int], tuple[LayerWork, ComputeEstimate]] = {}
 _ESTIMATES_MAX = 100_000
 
 
 def cached_estimate(model_key: object, work: LayerWork,
                     compute: Callable[[LayerWork], ComputeEstimate]) -> ComputeEstimate:
     """``compute(work)``, remembered per (model parameters, layer): models are pure,
-    and a sweep asks the same layers of the same units thousands of times."""
-    key = (model_key, work)
+    and a sweep asks the same layers of the same units thousands of times. Keyed on
+    the layer object itself (held here, so its id stays its own): hashing its
+    fields cost more than the lookup saves."""
+    key = (model_key, id(work))
     found = _ESTIMATES.get(key)
-    if found is None:
-        if len(_ESTIMATES) >= _ESTIMATES_MAX:
-            _ESTIMATES.clear()
-        found = _ESTIMATES[key] = compute(work)
-    return found
+    if found is not None and found[0] is work:
+        return found[1]
+    if len(_ESTIMATES) >= _ESTIMATES_MAX:
+        _ESTIMATES.clear()
+    estimate = compute(work)
+    _ESTIMATES[key] = (work, estimate)
+    return estimate
 
 
 class ComputeTiming(Protocol):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from accelsim.sim.sram import Sram
@@ -73,6 +74,12 @@ class LayerPlan:
     internal_memory_bits: int
     spill: bool
     tiles: int = 1
+
+    @cached_property
+    def is_chain(self) -> bool:
+        """Each step waits for exactly the one before it (and the first for none)."""
+        return bool(self.steps) and all(
+            step.after == ((i - 1,) if i else ()) for i, step in enumerate(self.steps))
 
 
 class ResidencyPolicy(Protocol):

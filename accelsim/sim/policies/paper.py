@@ -48,28 +48,51 @@ class PaperPolicy:
         fresh = self._internal_bits is None
         internal = (in_bits + out_bits + w_bits if fresh
                     else self._internal_bits + out_bits + w_bits)  # type: ignore[operator]
-        compute = Compute(work.name, work)
 
         if internal > sram.capacity_bits:
             # The paper's spill: everything resident goes to DDR, this layer's
             # weights come in, and the following layer starts from nothing.
             sram.release_all()
             self._internal_bits = None
-            steps = chain(
-                Transfer("spill resident set", internal, is_write=True),
-                Transfer("weights", w_bits, is_write=False),
-                compute)
-            return LayerPlan(steps, internal, spill=True)
+            return _layer_plan(work, internal, w_bits, None, spill=True)
 
         # The SRAM holds what the paper says is resident; it is an accounting
         # figure here, so it is set, not reserved step by step.
         sram.occupy(internal - sram.used_bits)
         self._internal_bits = internal
-        reads = [Transfer("input fmap", in_bits, is_write=False)] if index == 1 else []
+        return _layer_plan(work, internal, w_bits, in_bits if index == 1 else None, spill=False)
+
+
+_PLANS: dict[tuple[int, int, int, int | None, bool], tuple[LayerWork, LayerPlan]] = {}
+_PLANS_MAX = 20_000
+
+
+def _layer_plan(work: LayerWork, internal: int, w_bits: int, read_bits: int | None,
+                spill: bool) -> LayerPlan:
+    """The plan of ``work`` with ``internal`` bits resident, ``w_bits`` of weights and,
+    unless None, ``read_bits`` of input read first; made once per process for each
+    such layer (a sweep plans the same layers at every point). The plan is immutable,
+    and keyed on the layer object itself (held in the cache, so its id stays its own)."""
+    key = (id(work), internal, w_bits, read_bits, spill)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is work:
+        return found[1]
+    compute = Compute(work.name, work)
+    if spill:
+        steps = chain(
+            Transfer("spill resident set", internal, is_write=True),
+            Transfer("weights", w_bits, is_write=False),
+            compute)
+    else:
+        reads = [] if read_bits is None else [Transfer("input fmap", read_bits, is_write=False)]
         steps = chain(
             *reads,
             Transfer("weights", w_bits, is_write=False),
             # The paper counts every layer's weight movement twice.
             Transfer("weights (counted twice by the paper)", w_bits, is_write=False),
             compute)
-        return LayerPlan(steps, internal, spill=False)
+    plan = LayerPlan(steps, internal, spill=spill)
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = (work, plan)
+    return plan
