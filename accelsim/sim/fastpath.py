@@ -166,15 +166,12 @@ class FastAccelerator:
         n = len(steps)
         clock, sram, log = self.clock, self.sram, self.log
         transfer_end_ps = self.bus_timing.transfer_end_ps
+        try:
+            dependents = plan.dependents
+        except ValueError as exc:
+            raise ValueError(f"layer {layer}: {exc}") from None
         unit = [_COMPUTE if isinstance(step, Compute) else _BUS for step in steps]
         waiting = [len(step.after) for step in steps]
-        dependents: list[list[int]] = [[] for _ in range(n)]
-        for i, step in enumerate(steps):
-            for d in step.after:
-                if not 0 <= d < i:
-                    raise ValueError(f"step {i} of layer {layer} waits for step {d}: "
-                                     "a step may only wait for steps before it")
-                dependents[d].append(i)  # in step order, as SimPy registers them
         busy = [False, False]
         queues: tuple[deque[int], deque[int]] = (deque(), deque())
         start_ps = [0] * n
@@ -205,10 +202,10 @@ class FastAccelerator:
             if kind == _GRANT:
                 step = steps[i]
                 start_ps[i] = now
-                if isinstance(step, Transfer):
-                    end = transfer_end_ps(now, step.address, step.bits, step.is_write)
+                if unit[i] == _BUS:
+                    end = transfer_end_ps(now, step.address, step.bits, step.is_write)  # type: ignore[union-attr]
                 else:
-                    end = now + step.time_ps(layer_time_ps)
+                    end = now + step.time_ps(layer_time_ps)  # type: ignore[union-attr]
                 if end < now:
                     raise ValueError(f"Negative delay {end - now}")  # as simpy.Timeout
                 heappush(heap, (end, eid, _TIMEOUT, i))

@@ -299,5 +299,5 @@ def test_the_bundled_mobilenet_on_the_tiled_ddr3_machine() -> None:
 def test_a_step_may_only_wait_for_earlier_steps() -> None:
     plan = LayerPlan((Transfer("a", 1, False, after=(0,)),), 0, False)
     machine = FastAccelerator(100, IdealPipe(GBPS_1), IdealThroughput(10**12), 8)
-    with pytest.raises(ValueError, match="step 0 of layer 1 waits for step 0"):
+    with pytest.raises(ValueError, match="layer 1: step 0 waits for step 0"):
         machine.run([LAYER], Replay([plan]))

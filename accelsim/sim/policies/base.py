@@ -81,6 +81,20 @@ class LayerPlan:
         return bool(self.steps) and all(
             step.after == ((i - 1,) if i else ()) for i, step in enumerate(self.steps))
 
+    @cached_property
+    def dependents(self) -> tuple[tuple[int, ...], ...]:
+        """For each step, the steps that wait for it, in step order (the order SimPy
+        registers them in). Raises ValueError for a step that waits for itself or a
+        later step."""
+        found: list[list[int]] = [[] for _ in self.steps]
+        for i, step in enumerate(self.steps):
+            for d in step.after:
+                if not 0 <= d < i:
+                    raise ValueError(f"step {i} waits for step {d}: "
+                                     "a step may only wait for steps before it")
+                found[d].append(i)
+        return tuple(tuple(d) for d in found)
+
 
 class ResidencyPolicy(Protocol):
     """Decides each layer's plan; may keep state from one layer to the next."""
