@@ -113,7 +113,9 @@ class TiledPolicy:
         self._shapes = shapes
 
         for i, shape in enumerate(shapes):  # the first layer that cannot run at all
-            if best_tiling(shape, capacity_bits, False, False) is None:
+            # (pipeline_tiles picks among fitting tilings, so any value tells whether one
+            # fits; this one shares best_tiling's cache with the choice made below)
+            if best_tiling(shape, capacity_bits, False, False, self.pipeline_tiles) is None:
                 raise SramTooSmallError(
                     f"SRAM of {capacity_bits:,} bits is too small for layer {i + 1} "
                     f"({schedule[i].name!r}): even its smallest double-buffered tiles need "

@@ -160,6 +160,7 @@ def band_input_rows(s: TileShape, rows_per_tile: int) -> tuple[int, ...]:
                  for r in range(0, s.out_h, rows_per_tile))
 
 
+@lru_cache(maxsize=1 << 18)  # pure, and the same tilings are weighed at every SRAM size
 def _evaluate(s: TileShape, rpt: int, cpt: int, order: str, input_resident: bool,
               output_kept: bool) -> Tiling:
     row_tiles = -(-s.out_h // rpt)
