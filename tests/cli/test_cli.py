@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import accelsim, assert_user_error
 
 REPO = Path(__file__).resolve().parents[2]
 HW = "hwconfigs/1mb_ddr3.yaml"
-
-
-def accelsim(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "accelsim", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False)
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("accelsim: error: ")
-    assert "Traceback" not in proc.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_run_prints_both_tables_and_the_overflow(tmp_path: Path) -> None:

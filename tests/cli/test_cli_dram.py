@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_process import accelsim
 
 REPO = Path(__file__).resolve().parents[2]
 DDR3_1600_X64 = """\
@@ -16,12 +15,6 @@ dram: {model: ddr3, preset: DDR3_1600K, bus_width_bits: 64, density_gbit: 4}
 compute: {model: ideal, throughput: 1 TOPS}
 policy: {name: tiled}
 """
-
-
-def accelsim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accelsim", *args], cwd=REPO,
-                          env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True,
-                          check=False)
 
 
 def test_serial_sequential_reads_show_row_hit_latency(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_process import accelsim as run_accelsim
 
 from accelsim.errors import ConfigError
 from accelsim.hw.config import validate_hw
@@ -32,11 +33,8 @@ SYSTOLIC = {"model": "systolic", "rows": 32, "cols": 32, "clock": "1 GHz"}
 
 
 def accelsim(*args: str, check: int | None = 0, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "accelsim", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
-    if check is not None:
-        assert done.returncode == check, done.stdout + done.stderr
-    return done
+    """The command, expected to succeed unless ``check`` says otherwise."""
+    return run_accelsim(*args, check=check, timeout=timeout)
 
 
 def thousand_point_sweep(folder: Path) -> Path:

@@ -3,13 +3,11 @@ execution agrees with onnxruntime, 1 when it does not, 2 with one line on bad in
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import onnx
+from cli_process import accelsim, assert_user_error
 from onnx import TensorProto, helper, numpy_helper
 
 from accelsim.workload.zoo import save_model
@@ -17,20 +15,6 @@ from accelsim.workload.zoo_edge import resnet_small, squeezenet_small
 
 REPO = Path(__file__).resolve().parents[2]
 HW = "hwconfigs/1mb_ddr3.yaml"
-
-
-def accelsim(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "accelsim", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, check=False)
-
-
-def assert_user_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("accelsim: error: "), proc.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
 
 
 def test_verify_passes_on_the_bundled_model() -> None:
