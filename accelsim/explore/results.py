@@ -8,8 +8,12 @@ sweep (other axes or another base config) is refused rather than mixed.
 
 The header is written with the first successful row, so that the columns
 carry whatever figures the runs have (energy when the config has it); rows
-of invalid points that come before it wait in memory. Parquet is a copy made
-from the CSV when the sweep ends (:func:`write_parquet`).
+of invalid points that come before it wait in memory. A later row with a
+figure the header lacks (a point whose config has energy after one without,
+or a newer accelsim resuming an older file) widens the header: the file is
+rewritten once with the new column, empty in the rows before, and atomically
+replaced, so no figure is ever dropped. Parquet is a copy made from the CSV
+when the sweep ends (:func:`write_parquet`).
 """
 
 from __future__ import annotations
@@ -90,12 +94,43 @@ class ResultsWriter:
             self.columns = (*self.leading,
                             *(k for k in first_ok if k not in self.leading))
             self._append([dict(zip(self.columns, self.columns))])
+        known = set(self.columns)
+        extra = [k for k in dict.fromkeys(k for r in batch for k in r) if k not in known]
+        if extra:
+            self._widen(extra)
         self._append(batch)
+
+    def _widen(self, extra: Sequence[str]) -> None:
+        """Add ``extra`` columns: rewrite the file (old rows with them empty) beside
+        it, fsync, and replace it in one step, so a kill leaves the old or the new."""
+        assert self.columns is not None
+        self._handle.close()
+        columns = (*self.columns, *extra)
+        tmp = self.path.with_name(f".{self.path.name}.widen")
+        try:
+            with open(self.path, encoding="utf-8", newline="") as old, \
+                    open(tmp, "w", encoding="utf-8", newline="") as new:
+                reader = csv.DictReader(old)
+                writer = csv.DictWriter(new, fieldnames=columns, lineterminator="\n",
+                                        restval="")
+                writer.writeheader()
+                writer.writerows(reader)
+                new.flush()
+                os.fsync(new.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise ResultsFileError(f"{self.path}: cannot rewrite with new columns "
+                                   f"({exc.strerror or exc})") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+            self._handle = open(self.path, "a", encoding="utf-8", newline="")
+        self.columns = columns
 
     def close(self) -> None:
         """Write what waits for a header (a sweep of only invalid points) and close."""
         if self._pending and self.columns is None:
-            self.columns = self.leading
+            self.columns = (*self.leading, *(k for k in dict.fromkeys(
+                k for r in self._pending for k in r) if k not in self.leading))
             self._append([dict(zip(self.columns, self.columns))])
             self._append(self._pending)
             self._pending = []
@@ -107,7 +142,7 @@ class ResultsWriter:
         assert self.columns is not None
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=self.columns, lineterminator="\n",
-                                extrasaction="ignore", restval="")
+                                restval="")
         writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
         try:
             self._handle.write(buffer.getvalue())

@@ -74,3 +74,30 @@ def test_parquet_copy_reads_back_the_same_rows(tmp_path: Path) -> None:
     columns, rows = read_results(tmp_path / "r.parquet")
     assert columns == read_results(out)[0]
     assert [r["point_id"] for r in rows] == ["a", "b"] and rows[0]["overflow_layer"] == 3
+
+
+def test_a_new_figure_widens_the_header_instead_of_being_dropped(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    with ResultsWriter(out, PATHS, "f1") as writer:
+        writer.write([row("a"), row("b", "invalid")])
+        writer.write([row("c", energy_pj=2.0)])  # a point whose config has energy
+        writer.write([row("d")])
+    columns, rows = read_results(out)
+    assert columns[-1] == "energy_pj"
+    assert [(r["point_id"], r["energy_pj"]) for r in rows] == [
+        ("a", ""), ("b", ""), ("c", 2.0), ("d", "")]
+    assert not list(tmp_path.glob(".*"))  # the rewrite left nothing beside the file
+
+
+def test_resuming_an_older_file_keeps_the_new_columns(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    with ResultsWriter(out, PATHS, "f1") as writer:
+        writer.write([row("a")])
+    writer = ResultsWriter(out, PATHS, "f1")  # a newer accelsim reports more per point
+    writer.write([row("b", sram_energy_pj=7.5)])
+    writer.write([row("c", sram_energy_pj=8.0)])
+    writer.close()
+    columns, rows = read_results(out)
+    assert "sram_energy_pj" in columns
+    assert [r["sram_energy_pj"] for r in rows] == ["", 7.5, 8.0]
+    assert ResultsWriter(out, PATHS, "f1").done == {"a", "b", "c"}
