@@ -4,11 +4,13 @@ Plain script: ``python benchmarks/bench_ddr3.py``. Builds the streams as the
 reference gen_traces.py does, times ``Ddr3Model.run_trace`` (best of 3) on
 DDR3-1600K x64 4 Gb x8 with refresh, and prints the completion time against
 DRAMsim3 / Ramulator 2 and the wall time against DRAMsim3's C++ (0.36 s for a,
-0.60 s for c, as measured with the reference).
+0.60 s for c, as measured with the reference), for the compiled controller
+(the default) and the Python one (``--backend python``, or ``both``).
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import time
 
@@ -33,7 +35,17 @@ def streams() -> dict[str, list[tuple[bool, int]]]:
 
 
 def main() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K", device_width_bits=8, density_gbit=4, bus_width_bits=64))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=["compiled", "python", "both"], default="compiled")
+    args = parser.parse_args()
+    spec = ddr3_spec("DDR3-1600K", device_width_bits=8, density_gbit=4, bus_width_bits=64)
+    backends = ["compiled", "python"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        print(f"{backend} controller")
+        bench(Ddr3Model(spec, backend=backend))  # type: ignore[arg-type]
+
+
+def bench(model: Ddr3Model) -> None:
     for name, requests in streams().items():
         dramsim_ns, ramulator_ns, dramsim_s = REFERENCE[name]
         best = float("inf")
