@@ -203,9 +203,10 @@ class FastAccelerator:
                 step = steps[i]
                 start_ps[i] = now
                 if unit[i] == _BUS:
-                    end = transfer_end_ps(now, step.address, step.bits, step.is_write)  # type: ignore[union-attr]
+                    xfer = cast(Transfer, step)
+                    end = transfer_end_ps(now, xfer.address, xfer.bits, xfer.is_write)
                 else:
-                    end = now + step.time_ps(layer_time_ps)  # type: ignore[union-attr]
+                    end = now + cast(Compute, step).time_ps(layer_time_ps)
                 if end < now:
                     raise ValueError(f"Negative delay {end - now}")  # as simpy.Timeout
                 heappush(heap, (end, eid, _TIMEOUT, i))

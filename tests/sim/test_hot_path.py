@@ -27,8 +27,9 @@ SCHEDULE = (LayerWork("a", "conv", 10, 20, 8, 0, 100),
 
 
 def test_make_is_the_constructor_without_its_setattrs() -> None:
-    fields: dict[str, Any] = {"layer": 2, "unit": "ddr", "action": "read", "label": "weights", "bits": 64,
-              "start_ps": 10, "end_ps": 30, "tensor": "w", "spill": False}
+    fields: dict[str, Any] = {"layer": 2, "unit": "ddr", "action": "read", "label": "weights",
+                              "bits": 64, "start_ps": 10, "end_ps": 30, "tensor": "w",
+                              "spill": False}
     built = make(StepRecord, fields)
     assert built == StepRecord(**fields)
     assert repr(built) == repr(StepRecord(**fields))

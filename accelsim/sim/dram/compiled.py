@@ -39,7 +39,8 @@ class CompiledChannel:
 
     def __init__(self, spec: Ddr3Spec) -> None:
         if _core is None:
-            raise RuntimeError("accelsim's compiled DDR3 controller is not built in this installation")
+            raise RuntimeError("accelsim's compiled DDR3 controller is not built in this "
+                               "installation")
         state = ChannelState(spec)  # the rule tables, from the one place that derives them
         amap = state.amap
         self.spec = spec
@@ -54,13 +55,15 @@ class CompiledChannel:
             field_shifts=(amap._rs, amap._bs, amap._ws), field_masks=(amap._rm, amap._bm, amap._wm))
 
     def serve(self, runs: list[Run], done: list[int], first_enq: list[int]) -> None:
-        """Run ``runs`` (in order) to the issue of their last column command; see ChannelController.serve."""
+        """Run ``runs`` (in order) to the issue of their last column command
+        (see ChannelController.serve)."""
         for run in runs:
             placed(run, self.amap)
         self._core.serve(runs, done, first_enq, self.log)
 
     def transfer(self, local_start: int, count: int, is_write: bool, avail: int) -> int:
-        """Serve one request of ``count`` contiguous channel-local bursts from clock ``avail``; its completion clock."""
+        """Serve one request of ``count`` contiguous channel-local bursts from clock
+        ``avail``; return its completion clock."""
         return int(self._core.transfer(local_start, count, is_write, avail, self.log))
 
     @property

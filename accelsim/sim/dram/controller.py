@@ -77,7 +77,8 @@ class ChannelController(ChannelState):
         return False
 
     def transfer(self, local_start: int, count: int, is_write: bool, avail: int) -> int:
-        """Serve one request of ``count`` contiguous channel-local bursts from clock ``avail``; its completion clock."""
+        """Serve one request of ``count`` contiguous channel-local bursts from clock
+        ``avail``; return its completion clock."""
         done, first_enq = [-1], [NEVER]
         self.serve([Run(local_start, count, is_write, avail, 0, 0, 1, count)], done, first_enq)
         return done[0]
@@ -131,7 +132,8 @@ class ChannelController(ChannelState):
                         c, pos = state
                         qlen, seq, hits = self.qlen, self.seq, sum(nhit)
                         run = fe[0] if fe else None
-                        avail, sc = (run.avail, placed(run, amap)) if run is not None else (NEVER, None)
+                        avail, sc = ((run.avail, placed(run, amap)) if run is not None
+                                     else (NEVER, None))
                         cands.set_all()
                         continue
                     self._batch_mark = (self.acts, self.refreshes, self.column_commands)

@@ -59,7 +59,8 @@ class Run:
 
 
 def placed(run: Run, amap: AddressMap) -> list[tuple[int, int, int, bool]] | None:
-    """``run.placed``, decoded by ``amap`` in one numpy pass if the producer did not; None if contiguous."""
+    """``run.placed``, decoded by ``amap`` in one numpy pass if the producer did not;
+    None for a contiguous run."""
     sc = run.scatter
     if sc is None:
         return None

@@ -27,7 +27,8 @@ from accelsim.sim.dram.frontend import Run
 def test_the_compiled_controller_is_built_and_used_by_default() -> None:
     # pip install builds it wherever a C compiler exists, as on CI; without it
     # accelsim still runs (on the Python controller), but this test says so.
-    assert compiled.AVAILABLE, "accelsim/sim/dram/_channel_core.c was not built: run pip install -e ."
+    assert compiled.AVAILABLE, ("accelsim/sim/dram/_channel_core.c was not built: "
+                                "run pip install -e .")
     spec = ddr3_spec("DDR3-1600K", channels=2)
     assert all(isinstance(c, CompiledChannel) for c in Ddr3Model(spec).controllers)
     assert all(isinstance(c, ChannelController)
@@ -86,7 +87,8 @@ def test_without_the_extension_the_python_controller_runs() -> None:
         "from accelsim.sim.dram import compiled\n"
         "from accelsim.sim.dram.ddr3 import Ddr3Model\n"
         "m = Ddr3Model(ddr3_spec('DDR3-1066F', bus_width_bits=8))\n"
-        "print(compiled.AVAILABLE, type(m.controllers[0]).__name__, m.transfer(0, 4096, 70000, False))\n")
+        "print(compiled.AVAILABLE, type(m.controllers[0]).__name__,\n"
+        "      m.transfer(0, 4096, 70000, False))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     expected = Ddr3Model(ddr3_spec("DDR3-1066F", bus_width_bits=8)).transfer(0, 4096, 70000, False)
     assert out.stdout.split() == ["False", "ChannelController", str(expected)]

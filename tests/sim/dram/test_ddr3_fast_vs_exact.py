@@ -58,7 +58,8 @@ def test_trace_fast_equals_exact(spec, parts) -> None:
                                               st.booleans()),
                                     min_size=1, max_size=4))
 def test_transfers_fast_equal_exact(spec, parts) -> None:
-    """Back to back or overlapping (issued before the previous one completed), as double-buffered DMA does."""
+    """Back to back, or overlapping (issued before the previous one completed) as
+    double-buffered DMA does."""
     exact = Ddr3Model(spec, batching=False)
     fast = [Ddr3Model(spec, backend="python"), Ddr3Model(spec, backend="compiled")]
     now = 0
