@@ -32,7 +32,10 @@ enum { ACT = 0, PRE = 1, PREA = 2, RD = 3, WR = 4, REF = 5 };
 static const char *CMD_NAMES[NCMD] = {"ACT", "PRE", "PREA", "RD", "WR", "REF"};
 static const int64_t NEVER = (int64_t)1 << 62;
 
-typedef struct { int next; int64_t d; } Rule;
+/* A rule: ``cmd`` waits ``d`` clocks after the command it belongs to. In the
+ * late_rules tables (rank rules towards PREA and REF, applied when asked, as
+ * ChannelState.rank_time does) ``cmd`` is the earlier command instead. */
+typedef struct { int cmd; int64_t d; } Rule;
 typedef struct { int n; Rule r[MAXRULES]; } Rules;
 
 typedef struct {
@@ -82,12 +85,17 @@ static int parse_rules(PyObject *seq, Rules *out, const char *what) {
         }
         out[c].n = (int)n;
         for (Py_ssize_t i = 0; i < n; i++) {
-            int next; long long d;
-            if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(pairs, i), "iL", &next, &d)) {
+            int cmd; long long d;
+            if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(pairs, i), "iL", &cmd, &d)) {
                 Py_DECREF(pairs); Py_DECREF(fast);
                 return -1;
             }
-            out[c].r[i].next = next;
+            if (cmd < 0 || cmd >= NCMD || d < 0) {
+                PyErr_Format(PyExc_ValueError, "%s: bad rule (%d, %lld)", what, cmd, d);
+                Py_DECREF(pairs); Py_DECREF(fast);
+                return -1;
+            }
+            out[c].r[i].cmd = cmd;
             out[c].r[i].d = d;
         }
         Py_DECREF(pairs);
@@ -157,7 +165,7 @@ static inline int64_t rank_time(Core *s, int r, int cmd) {
     int64_t t = s->rn[r * NCMD + cmd];
     const Rules *late = &s->late_rules[cmd];
     for (int i = 0; i < late->n; i++)
-        t = max64(t, s->last[r * NCMD + late->r[i].next] + late->r[i].d);
+        t = max64(t, s->last[r * NCMD + late->r[i].cmd] + late->r[i].d);
     return t;
 }
 
@@ -178,7 +186,8 @@ static int log_cmd(PyObject *log, int64_t c, int cmd, int rank, int bank) {
     return rc;
 }
 
-/* Index of the first hit of the open row at or after ``from`` in bank b's queue, reads or writes; -1 if none. */
+/* Index of the first burst of direction ``wr`` hitting the open row at or after
+ * ``from`` in bank b's queue; -1 if none. */
 static inline int next_hit(const Core *s, int b, int from, int wr) {
     const Entry *q = &s->bq[(size_t)b * s->depth];
     for (int i = from; i < s->bqn[b]; i++)
@@ -193,18 +202,18 @@ static void issue(Core *s, int cmd, int r, int b, int64_t t, int64_t row) {
     if (b >= 0) {
         int64_t *nxt = &s->bn[b * NCMD];
         const Rules *rules = &s->bank_rules[cmd];
-        for (int i = 0; i < rules->n; i++) nxt[rules->r[i].next] = max64(nxt[rules->r[i].next], t + rules->r[i].d);
+        for (int i = 0; i < rules->n; i++) nxt[rules->r[i].cmd] = max64(nxt[rules->r[i].cmd], t + rules->r[i].d);
     }
     int64_t *rnr = &s->rn[r * NCMD];
     const Rules *rules = &s->rank_rules[cmd];
-    for (int i = 0; i < rules->n; i++) rnr[rules->r[i].next] = max64(rnr[rules->r[i].next], t + rules->r[i].d);
+    for (int i = 0; i < rules->n; i++) rnr[rules->r[i].cmd] = max64(rnr[rules->r[i].cmd], t + rules->r[i].d);
     s->last[r * NCMD + cmd] = max64(s->last[r * NCMD + cmd], t);
     if (s->nr > 1) {
         const Rules *other = &s->other_rules[cmd];
         for (int o = 0; o < s->nr; o++) {
             if (o == r) continue;
             int64_t *on = &s->rn[o * NCMD];
-            for (int i = 0; i < other->n; i++) on[other->r[i].next] = max64(on[other->r[i].next], t + other->r[i].d);
+            for (int i = 0; i < other->n; i++) on[other->r[i].cmd] = max64(on[other->r[i].cmd], t + other->r[i].d);
         }
     }
     switch (cmd) {
