@@ -138,12 +138,10 @@ class Ddr3Model:
         g0 = address // bb
         n = (address + nbytes + bb - 1) // bb - g0
         start = -(-now_ps // tck)
-        if self.spec.channels == 1:
-            return self._channels[0].transfer(g0, n, bool(is_write), start) * tck
-        done, first_enq = [-1], [NEVER]
-        for ch, run in _channel_runs(self.spec, g0, n, bool(is_write), start, 0, n):
-            self._channels[ch].serve([run], done, first_enq)
-        return done[0] * tck
+        # One request: each channel serves its share, and it completes with the last.
+        return max(self._channels[ch].transfer(run.local_start, run.count, run.is_write, start)
+                   for ch, run in _channel_runs(self.spec, g0, n, bool(is_write), start, 0, n)
+                   ) * tck
 
     def run_trace(self, requests: Sequence[tuple[bool, int]], serial: bool = False) -> TraceStats:
         """Time 64-byte ``(is_write, address)`` requests on a fresh copy of this memory.
