@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hw_files import error_for, write
 
 from accelsim.api import bundled_hw_path
 from accelsim.errors import ConfigError
@@ -17,12 +18,6 @@ dram: {model: ideal, bandwidth: 1 GB/s}
 compute: {model: ideal, throughput: 1 TOPS}
 policy: {name: paper}
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "hw.yaml"
-    path.write_text(text)
-    return path
 
 
 def test_paper_machine() -> None:
@@ -43,14 +38,6 @@ def test_config_is_frozen() -> None:
     hw = load_hw(bundled_hw_path())
     with pytest.raises(Exception):
         hw.sram.size = 1  # type: ignore[misc]
-
-
-def error_for(tmp_path: Path, text: str) -> str:
-    with pytest.raises(ConfigError) as info:
-        load_hw(write(tmp_path, text))
-    message = str(info.value)
-    assert "\n" not in message and message.startswith(str(tmp_path / "hw.yaml"))
-    return message
 
 
 def test_malformed_yaml_names_line(tmp_path: Path) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hw_files import error_for, write
 
 from accelsim.api import bundled_hw_path
-from accelsim.errors import ConfigError
 from accelsim.hw.config import SystolicCompute, load_hw
 from accelsim.hw.energy_defaults import (
     DDR3_1600_4GB_X8,
-    default_energy_costs,
     ddr3_rank,
+    default_energy_costs,
     mac_pj,
     sram_pj_per_byte,
 )
@@ -33,20 +33,6 @@ compute:
   dataflow: ws
 """
 # Lines appended to SYSTOLIC extend its compute section, until a top-level key.
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "hw.yaml"
-    path.write_text(text)
-    return path
-
-
-def error_for(tmp_path: Path, text: str) -> str:
-    with pytest.raises(ConfigError) as info:
-        load_hw(write(tmp_path, text))
-    message = str(info.value)
-    assert "\n" not in message and message.startswith(str(tmp_path / "hw.yaml"))
-    return message
 
 
 # -- compute ------------------------------------------------------------------------
