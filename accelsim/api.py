@@ -31,7 +31,7 @@ class RunResult:
 def simulate(network: Network, hw: HwConfig) -> RunResult:
     """Run ``network``'s schedule on ``hw`` under its configured policy."""
     policy = build_policy(hw)
-    sim = build_accelerator(hw).run(network.work(), policy)
+    sim = build_accelerator(hw).run(policy.prepare(network.work(), hw.sram.size))
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
                      policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
 

@@ -4,9 +4,9 @@ A :class:`SweepTask` is everything a worker needs, small and picklable (the
 base mapping, the model, the axis paths); :func:`evaluate_chunk` turns a list
 of points into result rows. Work that points share is done once per worker
 process: each model (and each (alpha, rho) variant of the bundled MobileNet)
-is loaded and lowered to its schedule once and kept, and a tiled policy's
-whole-schedule decisions (its tilings, the costly part of a point) are made
-once per (model, SRAM size, precision, policy settings) and reused.
+is loaded and lowered to its schedule once and kept, and a policy's prepared
+schedule (its tilings and plans, the costly part of a point) is made once per
+(model, policy and its settings, SRAM size) and reused: it is immutable.
 
 Points run on :class:`~accelsim.sim.fastpath.FastAccelerator`, which returns
 exactly what ``accelsim run`` (the SimPy engine) returns for the same point,
@@ -32,9 +32,7 @@ from accelsim.explore.space import Point, Scalar, SweepSpace
 from accelsim.hw.config import HwConfig
 from accelsim.hw.factory import build_machine_parts, build_policy
 from accelsim.sim.fastpath import FastAccelerator
-from accelsim.sim.policies import ResidencyPolicy, TiledPolicy
-from accelsim.sim.policies.base import LayerPlan
-from accelsim.sim.sram import Sram
+from accelsim.sim.policies import Policy, PreparedSchedule
 from accelsim.sim.work import LayerWork
 from accelsim.workload import load_model
 from accelsim.workload.ir import Network
@@ -77,8 +75,9 @@ def evaluate_point(task: SweepTask, space: SweepSpace, point: Point) -> dict[str
     row.update((path, value) for path, value in point.values)
     try:
         hw = hw_of(space, point)
-        network, schedule = lowered(task.model, *model_params(point))
-        run = simulate_point(network, schedule, hw)
+        model = (task.model, *model_params(point))
+        network, _ = lowered(*model)
+        run = simulate_point(network, prepared(model, build_policy(hw), hw.sram.size), hw)
     except AccelsimError as exc:
         row.update(status=INVALID, error=" ".join(str(exc).split()))
         return row
@@ -99,66 +98,25 @@ def _space_of(task: SweepTask) -> SweepSpace:
         return _spaces[key]
 
 
-def simulate_point(network: Network, schedule: tuple[LayerWork, ...], hw: HwConfig) -> RunResult:
-    """``accelsim.api.simulate(network, hw)`` on the fast path, ``schedule`` being
-    ``network.work()`` lowered beforehand: the same :class:`RunResult`."""
-    policy = started(build_policy(hw), schedule, hw.sram.size)
+def simulate_point(network: Network, schedule: PreparedSchedule, hw: HwConfig) -> RunResult:
+    """``accelsim.api.simulate(network, hw)`` on the fast path, ``schedule`` being the
+    policy of ``hw`` prepared beforehand on ``network.work()``: the same :class:`RunResult`."""
     parts = build_machine_parts(hw)
     sim = FastAccelerator(parts.sram_capacity_bits, parts.bus_timing, parts.compute_timing,
-                          parts.activation_bits, parts.energy).run(schedule, policy)
+                          parts.activation_bits, parts.energy).run(schedule)
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
-                     policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
+                     policy=schedule.policy, activation_bits=hw.precision.activation_bits,
+                     sim=sim)
 
 
-class StartedPolicy:
-    """``policy`` already started on ``schedule`` at ``capacity_bits``, for any number
-    of runs of that schedule at that capacity (starting it again is free), in any
-    number of threads. Only for a policy whose ``plan`` reads what ``start`` decided
-    and changes none of it (:data:`REUSABLE`)."""
-
-    def __init__(self, policy: ResidencyPolicy, schedule: Sequence[LayerWork],
-                 capacity_bits: int) -> None:
-        policy.start(schedule, capacity_bits)
-        self.policy = policy
-        self.name = policy.name
-        self.schedule = schedule
-        self.capacity_bits = capacity_bits
-
-    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
-        if schedule is not self.schedule or capacity_bits != self.capacity_bits:
-            # Starting it afresh would change it under other runs: a bug, not a point.
-            raise RuntimeError(f"{self.name} policy started for {self.capacity_bits} bits "
-                               f"asked to run at {capacity_bits} or on another schedule")
-
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        return self.policy.plan(index, work, sram)
-
-
-REUSABLE: tuple[type, ...] = (TiledPolicy,)
-"""Policies whose ``plan`` keeps no state between layers or runs (the paper's
-does: its resident set grows layer by layer)."""
-
-_started: dict[tuple[Any, ...], StartedPolicy] = {}
-
-
-def started(policy: ResidencyPolicy, schedule: tuple[LayerWork, ...],
-            capacity_bits: int) -> ResidencyPolicy:
-    """``policy`` for a run of ``schedule``: a reusable one started at most once per
-    process for its settings (its public attributes), schedule and capacity."""
-    if not isinstance(policy, REUSABLE):
-        return policy
-    settings = tuple(sorted((k, v) for k, v in vars(policy).items() if not k.startswith("_")))
-    key = (type(policy), settings, id(schedule), capacity_bits)
-    with _lock:
-        entry = _started.get(key)
-        if entry is not None and entry.schedule is schedule:
-            return entry
-    entry = StartedPolicy(policy, schedule, capacity_bits)  # may raise: nothing kept
-    with _lock:
-        if len(_started) >= 256:
-            _started.clear()
-        _started[key] = entry
-    return entry
+@lru_cache(maxsize=256)
+def prepared(model: tuple[str | None, float, float], policy: Policy,
+             capacity_bits: int) -> PreparedSchedule:
+    """``policy`` prepared on the schedule of ``model`` ((path, alpha, rho), as
+    :func:`lowered` takes it) for an SRAM of ``capacity_bits``, once per process.
+    Policies are frozen settings, so equal settings share one entry."""
+    _, schedule = lowered(*model)
+    return policy.prepare(schedule, capacity_bits)
 
 
 def preload(space: SweepSpace) -> None:

@@ -34,6 +34,7 @@ from accelsim.quantity import (
 )
 from accelsim.sim.compute.dataflow import dataflow_rule
 from accelsim.sim.compute.systolic import GROUP_MAPPINGS
+from accelsim.sim.policies import PaperPolicy, TiledPolicy
 
 SizeBits = Annotated[int, BeforeValidator(parse_size_bits), Field(gt=0)]
 RateBitsPerS = Annotated[int, BeforeValidator(parse_rate_bits_per_s), Field(gt=0)]
@@ -214,6 +215,9 @@ class PaperPolicyConfig(_Strict):
     name: Literal["paper"]
     weight_bits_per_param: Annotated[int, Field(gt=0, le=64)] = 1
 
+    def build(self, precision: Precision) -> PaperPolicy:
+        return PaperPolicy(precision.activation_bits, self.weight_bits_per_param)
+
 
 class TiledPolicyConfig(_Strict):
     """Liveness-driven residency, DDR-optimal tiling, double buffering, spills.
@@ -223,8 +227,16 @@ class TiledPolicyConfig(_Strict):
     name: Literal["tiled"]
     pipeline_tiles: Annotated[int, Field(gt=0, le=4096)] = 8
 
+    def build(self, precision: Precision) -> TiledPolicy:
+        return TiledPolicy(precision.activation_bits, precision.weight_bits, self.pipeline_tiles)
+
 
 PolicyConfig = Annotated[PaperPolicyConfig | TiledPolicyConfig, Field(discriminator="name")]
+
+POLICIES: dict[str, type[PaperPolicyConfig | TiledPolicyConfig]] = {
+    "paper": PaperPolicyConfig, "tiled": TiledPolicyConfig}
+"""The policy registry: ``policy.name`` -> its config model, whose ``build(precision)``
+makes the policy. The ``PolicyConfig`` union lists the same models."""
 
 
 class HwConfig(_Strict):

@@ -10,9 +10,7 @@ from accelsim.hw.config import (
     HwConfig,
     IdealCompute,
     IdealDram,
-    PaperPolicyConfig,
     SystolicCompute,
-    TiledPolicyConfig,
 )
 from accelsim.hw.ddr3_presets import ddr3_spec
 from accelsim.hw.energy_defaults import (
@@ -31,7 +29,7 @@ from accelsim.sim.dram.ddr3 import Ddr3Model
 from accelsim.sim.energy import EnergyCosts
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
-from accelsim.sim.policies import PaperPolicy, ResidencyPolicy, TiledPolicy
+from accelsim.sim.policies import Policy
 
 
 def build_ddr3_model(hw: HwConfig) -> Ddr3Model:
@@ -87,14 +85,9 @@ def build_energy_costs(hw: HwConfig) -> EnergyCosts:
     )
 
 
-def build_policy(hw: HwConfig) -> ResidencyPolicy:
-    policy = hw.policy
-    if isinstance(policy, PaperPolicyConfig):
-        return PaperPolicy(hw.precision.activation_bits, policy.weight_bits_per_param)
-    if isinstance(policy, TiledPolicyConfig):
-        return TiledPolicy(hw.precision.activation_bits, hw.precision.weight_bits,
-                           policy.pipeline_tiles)
-    raise NotImplementedError(type(policy).__name__)
+def build_policy(hw: HwConfig) -> Policy:
+    """The config's policy, as its registry entry (``hw.config.POLICIES``) builds it."""
+    return hw.policy.build(hw.precision)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,14 @@
-"""The discrete-event run: a schedule of layers on SRAM, DDR bus, DMA and compute unit.
+"""The discrete-event run: a prepared schedule on SRAM, DDR bus, DMA and compute unit.
 
-Layers run one after another; inside a layer the policy's plan is a graph of
-steps, each a SimPy process that waits for the steps it depends on. Time is
-integer picoseconds, so results are exact and bit-for-bit repeatable. Each
-layer's energy is counted from what it did (its step records and, on DDR3,
-the commands the DRAM model issued meanwhile): see ``sim/energy_accounting.py``.
+Segments (one layer, or several whose steps interleave) run one after another;
+inside a segment the plan is a graph of steps, each a SimPy process that waits
+for the steps it depends on. Time is integer picoseconds, so results are exact
+and bit-for-bit repeatable. The bookkeeping around the steps (SRAM residency at a
+segment's start, layer windows, records to per-layer results and energy) is the
+run ledger's, shared with the fast path: see ``sim/ledger.py``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import simpy
 
@@ -17,11 +16,11 @@ from accelsim.sim.bus import BusTiming, DdrBus
 from accelsim.sim.dma import Dma
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.mcu import ComputeTiming, MatrixComputeUnit
-from accelsim.sim.policies.base import Compute, ResidencyPolicy, Step
+from accelsim.sim.ledger import RunLedger, metered
+from accelsim.sim.policies.base import Compute, PreparedSchedule, Segment, Step
 from accelsim.sim.records import StepRecord
-from accelsim.sim.results import LayerResult, SimulationResult, layer_result
+from accelsim.sim.results import SimulationResult
 from accelsim.sim.sram import Sram
-from accelsim.sim.work import LayerWork
 
 
 class Accelerator:
@@ -39,54 +38,47 @@ class Accelerator:
         self.env = simpy.Environment()
         self.log: list[StepRecord] = []
         self.sram = Sram(self.env, sram_capacity_bits)
-        self.bus = DdrBus(self.env, bus_timing, self.log)
+        self.bus = DdrBus(self.env, metered(bus_timing, energy), self.log)
         self.dma = Dma(self.bus, self.sram)
         self.compute = MatrixComputeUnit(self.env, compute_timing, self.log)
         self.activation_bits = activation_bits
         self.energy = energy
 
-    def run(self, schedule: Sequence[LayerWork], policy: ResidencyPolicy) -> SimulationResult:
-        """Simulate the whole schedule under ``policy``; call once per Accelerator."""
-        results: list[LayerResult] = []
-        policy.start(schedule, self.sram.capacity_bits)
-        self.env.process(self._run_schedule(schedule, policy, results))
+    def run(self, prepared: PreparedSchedule) -> SimulationResult:
+        """Simulate ``prepared`` (a policy's plan for this SRAM size); call once per
+        Accelerator."""
+        ledger = RunLedger(prepared, self.sram, self.compute.timing, self.activation_bits,
+                           self.energy, self.log, self.bus.timing)
+        self.env.process(self._run_segments(ledger))
         self.env.run()
-        return SimulationResult(
-            layers=tuple(results), steps=tuple(self.log),
-            sram_occupancy=tuple(self.sram.occupancy),
-            sram_capacity_bits=self.sram.capacity_bits, sram_peak_bits=self.sram.peak_bits)
+        return ledger.result()
 
-    def _run_schedule(self, schedule: Sequence[LayerWork], policy: ResidencyPolicy,
-                      results: list[LayerResult]) -> simpy.events.ProcessGenerator:
-        for index, work in enumerate(schedule, start=1):
-            start = int(self.env.now)
-            first_record = len(self.log)
-            self.sram.start_window()
-            plan = policy.plan(index, work, self.sram)
-            estimate = self.compute.timing.estimate(work)
-            counter = self.energy.counter if self.energy is not None else None
-            commands_before = counter.command_counts() if counter is not None else None
+    def _run_segments(self, ledger: RunLedger) -> simpy.events.ProcessGenerator:
+        for segment in ledger.prepared.segments:
+            ledger.begin_segment(segment, int(self.env.now))
             processes: list[simpy.Process] = []
-            for step in plan.steps:
-                waits = [processes[i] for i in step.after]
-                processes.append(self.env.process(
-                    self._run_step(index, step, waits, estimate.time_ps)))
+            shared = len(segment.accounts) > 1
+            for i, step in enumerate(segment.steps):
+                waits = [processes[d] for d in step.after]
+                processes.append(self.env.process(self._run_step(ledger, segment, i, step, waits,
+                                                                 shared)))
             if processes:
                 yield self.env.all_of(processes)
-            measured = (counter.command_counts() - commands_before
-                        if counter is not None and commands_before is not None else None)
-            results.append(layer_result(
-                index, work, plan, self.log[first_record:], start, int(self.env.now),
-                self.sram.window_peak_bits, estimate, self.activation_bits, self.energy,
-                measured))
+            ledger.end_segment(segment, int(self.env.now))
 
-    def _run_step(self, layer: int, step: Step, waits: list[simpy.Process],
-                  layer_time_ps: int) -> simpy.events.ProcessGenerator:
+    def _run_step(self, ledger: RunLedger, segment: Segment, i: int, step: Step,
+                  waits: list[simpy.Process], shared: bool) -> simpy.events.ProcessGenerator:
         if waits:
             yield self.env.all_of(waits)
+        if shared:
+            ledger.step_begins(segment, i)
+        layer = segment.step_layers[i]
         if isinstance(step, Compute):
             self.sram.occupy(step.occupy_bits)
-            yield from self.compute.execute(layer, step.label, step.time_ps(layer_time_ps))
+            yield from self.compute.execute(layer, step.label,
+                                            step.time_ps(ledger.layer_time_ps[layer - 1]))
             self.sram.release(step.release_bits)
         else:
             yield from self.dma.move(layer, step)
+        if shared:
+            ledger.step_ended(segment, i)

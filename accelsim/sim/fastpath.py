@@ -7,15 +7,19 @@ and calls a stateful DRAM model in the same order with the same arguments.
 It is a single-purpose event loop that replays the events SimPy would
 process, in SimPy's order, and nothing else.
 
+Everything around the steps (a segment's SRAM changes, layer windows, records
+to layer results) is the run ledger's (``sim/ledger.py``), which both engines
+call at the same points; this module only finds when each step starts and ends.
+
 Why the order is SimPy's. SimPy processes events by (time, priority, event
 id), ids counting up as events are scheduled. In the engine each step of a
-layer is a process that (1) waits on ``all_of`` its ``after`` steps, (2)
+segment is a process that (1) waits on ``all_of`` its ``after`` steps, (2)
 occupies its SRAM and requests its unit (a capacity-one FIFO
 ``simpy.Resource``), (3) when granted, computes its end and sleeps until
 then, (4) logs its record, releases the unit and its SRAM and ends. The
 events behind those actions, and what this loop does for each:
 
-- ``Initialize`` (URGENT, at the layer start): runs before any NORMAL event of
+- ``Initialize`` (URGENT, at the segment start): runs before any NORMAL event of
   that instant, in step order; a step without ``after`` edges begins (2)
   there, so here those steps begin at once, in step order.
 - the ``all_of`` condition of a step: scheduled when its last ``after`` step's
@@ -30,28 +34,27 @@ events behind those actions, and what this loop does for each:
   other by the same resumption, so no event can fall between them; they are
   one ``_FINISH`` here: grant the head of the unit's queue if the unit is
   still free, then run the process event's callbacks in their registration
-  order: the layer's ``all_of`` first, then each waiting step's condition in
+  order: the segment's ``all_of`` first, then each waiting step's condition in
   step order.
 
-The layer's ``all_of`` fires when its last step ends, and nothing else is
-pending then, so layers are independent event loops run one after another.
-Events this loop skips (``Initialize`` of a waiting step, the layer's
+The segment's ``all_of`` fires when its last step ends, and nothing else is
+pending then, so segments are independent event loops run one after another.
+Events this loop skips (``Initialize`` of a waiting step, the segment's
 condition) have no effect but an event id, and skipping ids keeps the
-relative order of the rest. A layer whose steps form a chain (each waits
+relative order of the rest. A segment whose steps form a chain (each waits
 for the one before, as all of the paper policy's do) needs no queue at all:
 one step is active at a time and both units are free whenever one is asked.
 Occupying or releasing 0 bits changes nothing in the SRAM, so it is skipped.
 Time is integer picoseconds, as in the engine.
 
 ``tests/sim/test_fastpath.py`` checks ``fast == simpy`` on random step graphs
-full of ties and on random networks under both policies, on an ideal pipe and
-on the DDR3 model.
+full of ties (segments of one layer and of several), and on random networks
+under every policy, on an ideal pipe and on the DDR3 model.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING, cast
 
@@ -59,11 +62,11 @@ from accelsim.sim.bus import BusTiming
 from accelsim.sim.compute.timing import ComputeTiming
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.frozen import make
-from accelsim.sim.policies.base import Compute, LayerPlan, ResidencyPolicy, Transfer
+from accelsim.sim.ledger import RunLedger, metered
+from accelsim.sim.policies.base import Compute, PreparedSchedule, Segment, Transfer
 from accelsim.sim.records import StepRecord
-from accelsim.sim.results import LayerResult, SimulationResult, layer_result
+from accelsim.sim.results import SimulationResult
 from accelsim.sim.sram import Sram
-from accelsim.sim.work import LayerWork
 
 if TYPE_CHECKING:
     import simpy
@@ -101,40 +104,30 @@ class FastAccelerator:
         self.log: list[StepRecord] = []
         # Sram only reads ``env.now``; the clock stands in for the environment.
         self.sram = Sram(cast("simpy.Environment", self.clock), sram_capacity_bits)
-        self.bus_timing = bus_timing
+        self.bus_timing = metered(bus_timing, energy)
         self.compute_timing = compute_timing
         self.activation_bits = activation_bits
         self.energy = energy
 
-    def run(self, schedule: Sequence[LayerWork], policy: ResidencyPolicy) -> SimulationResult:
-        """Simulate the whole schedule under ``policy``; call once per FastAccelerator."""
-        results: list[LayerResult] = []
-        sram = self.sram
-        counter = self.energy.counter if self.energy is not None else None
-        policy.start(schedule, sram.capacity_bits)
-        for index, work in enumerate(schedule, start=1):
-            start = self.clock.now
-            first_record = len(self.log)
-            sram.start_window()
-            plan = policy.plan(index, work, sram)
-            estimate = self.compute_timing.estimate(work)
-            commands_before = counter.command_counts() if counter is not None else None
-            if plan.is_chain:
-                self._run_chain(index, plan, estimate.time_ps)
-            elif plan.steps:
-                self._run_layer(index, plan, estimate.time_ps)
-            measured = (counter.command_counts() - commands_before
-                        if counter is not None and commands_before is not None else None)
-            results.append(layer_result(
-                index, work, plan, self.log[first_record:], start, self.clock.now,
-                sram.window_peak_bits, estimate, self.activation_bits, self.energy, measured))
-        return SimulationResult(
-            layers=tuple(results), steps=tuple(self.log),
-            sram_occupancy=tuple(sram.occupancy),
-            sram_capacity_bits=sram.capacity_bits, sram_peak_bits=sram.peak_bits)
+    def run(self, prepared: PreparedSchedule) -> SimulationResult:
+        """Simulate ``prepared`` (a policy's plan for this SRAM size); call once per
+        FastAccelerator."""
+        ledger = RunLedger(prepared, self.sram, self.compute_timing, self.activation_bits,
+                           self.energy, self.log, self.bus_timing)
+        layer_time_ps = ledger.layer_time_ps
+        for segment in prepared.segments:
+            ledger.begin_segment(segment, self.clock.now)
+            alone = len(segment.accounts) == 1
+            if alone and segment.is_chain:
+                self._run_chain(segment, layer_time_ps)
+            elif segment.steps:
+                self._run_graph(segment, layer_time_ps, None if alone else ledger)
+            ledger.end_segment(segment, self.clock.now)
+        return ledger.result()
 
-    def _run_chain(self, layer: int, plan: LayerPlan, layer_time_ps: int) -> None:
-        """Run a layer whose steps run strictly one after another (the paper's plans).
+    def _run_chain(self, segment: Segment, layer_time_ps: tuple[int, ...]) -> None:
+        """Run a one-layer segment whose steps run strictly one after another (the
+        paper's plans).
 
         Each step waits for the one before, so one step at a time is active and the
         units are always free when asked: a step occupies its SRAM and starts when
@@ -143,7 +136,7 @@ class FastAccelerator:
         clock, sram, log = self.clock, self.sram, self.log
         transfer_end_ps = self.bus_timing.transfer_end_ps
         now = clock.now
-        for step in plan.steps:
+        for step, layer in zip(segment.steps, segment.step_layers):
             if step.occupy_bits:  # occupying or releasing nothing changes nothing
                 sram.occupy(step.occupy_bits)
             if isinstance(step, Transfer):
@@ -151,7 +144,7 @@ class FastAccelerator:
                 record = _record(layer, "ddr", "write" if step.is_write else "read",
                                  step.label, step.bits, now, end, step.tensor, step.spill)
             else:
-                end = now + step.time_ps(layer_time_ps)
+                end = now + step.time_ps(layer_time_ps[layer - 1])
                 record = _record(layer, "compute", "compute", step.label, 0, now, end)
             if end < now:
                 raise ValueError(f"Negative delay {end - now}")  # as simpy.Timeout
@@ -160,16 +153,19 @@ class FastAccelerator:
             if step.release_bits:
                 sram.release(step.release_bits)
 
-    def _run_layer(self, layer: int, plan: LayerPlan, layer_time_ps: int) -> None:
-        """Run one layer's step graph from ``clock.now`` until its last step ends."""
-        steps = plan.steps
+    def _run_graph(self, segment: Segment, layer_time_ps: tuple[int, ...],
+                   ledger: RunLedger | None) -> None:
+        """Run one segment's step graph from ``clock.now`` until its last step ends;
+        ``ledger`` (segments of several layers) is told when each step begins and ends."""
+        steps = segment.steps
+        layers = segment.step_layers
         n = len(steps)
         clock, sram, log = self.clock, self.sram, self.log
         transfer_end_ps = self.bus_timing.transfer_end_ps
         try:
-            dependents = plan.dependents
+            dependents = segment.dependents
         except ValueError as exc:
-            raise ValueError(f"layer {layer}: {exc}") from None
+            raise ValueError(f"layer {segment.first_layer}: {exc}") from None
         unit = [_COMPUTE if isinstance(step, Compute) else _BUS for step in steps]
         waiting = [len(step.after) for step in steps]
         busy = [False, False]
@@ -182,6 +178,8 @@ class FastAccelerator:
         def begin(i: int) -> None:
             """Step ``i`` occupies its SRAM and requests its unit at ``now``."""
             nonlocal eid
+            if ledger is not None:
+                ledger.step_begins(segment, i)
             if steps[i].occupy_bits:
                 sram.occupy(steps[i].occupy_bits)
             u = unit[i]
@@ -206,7 +204,7 @@ class FastAccelerator:
                     xfer = cast(Transfer, step)
                     end = transfer_end_ps(now, xfer.address, xfer.bits, xfer.is_write)
                 else:
-                    end = now + cast(Compute, step).time_ps(layer_time_ps)
+                    end = now + cast(Compute, step).time_ps(layer_time_ps[layers[i] - 1])
                 if end < now:
                     raise ValueError(f"Negative delay {end - now}")  # as simpy.Timeout
                 heappush(heap, (end, eid, _TIMEOUT, i))
@@ -214,15 +212,17 @@ class FastAccelerator:
             elif kind == _TIMEOUT:
                 step = steps[i]
                 if isinstance(step, Transfer):
-                    log.append(_record(layer, "ddr", "write" if step.is_write else "read",
+                    log.append(_record(layers[i], "ddr", "write" if step.is_write else "read",
                                        step.label, step.bits, start_ps[i], now,
                                        step.tensor, step.spill))
                 else:
-                    log.append(_record(layer, "compute", "compute", step.label, 0,
+                    log.append(_record(layers[i], "compute", "compute", step.label, 0,
                                        start_ps[i], now))
                 busy[unit[i]] = False
                 if step.release_bits:
                     sram.release(step.release_bits)
+                if ledger is not None:
+                    ledger.step_ended(segment, i)
                 heappush(heap, (now, eid, _FINISH, i))
                 eid += 1
             elif kind == _FINISH:
@@ -240,4 +240,4 @@ class FastAccelerator:
             else:  # _READY
                 begin(i)
         if done != n:  # unreachable: every step waits only for earlier ones
-            raise RuntimeError(f"layer {layer}: {n - done} of {n} steps never ran")
+            raise RuntimeError(f"layer {segment.first_layer}: {n - done} of {n} steps never ran")

@@ -10,7 +10,7 @@ from accelsim.sim.dram.ddr3 import CommandCounts
 from accelsim.sim.energy import ZERO_ENERGY, EnergyBreakdown
 from accelsim.sim.energy_accounting import NO_EVENTS, EnergyAccounting, charge, transfer_events
 from accelsim.sim.frozen import make
-from accelsim.sim.policies.base import LayerPlan
+from accelsim.sim.policies.base import LayerAccount
 from accelsim.sim.records import StepRecord
 from accelsim.sim.work import LayerWork
 
@@ -36,6 +36,12 @@ class LayerResult:
     operands and results), ``ddr_activates`` / ``ddr_refreshes`` the DRAM row
     activations and refresh commands charged to the layer, and ``energy`` its
     energy by where it is spent, in pJ.
+
+    ``group`` is the 1-based run of layers the policy scheduled together (a layer
+    run alone is a group of its own); ``recomputed_macs`` the MACs it computed
+    more than once (halo rows a fused tile recomputes), on top of ``macs``.
+    When a layer's steps interleave with other layers' (prefetch, fused tiles),
+    ``performance_ps`` is its share of the wall time (:mod:`accelsim.sim.ledger`).
     """
 
     index: int
@@ -68,6 +74,8 @@ class LayerResult:
     ddr_activates: int = 0
     ddr_refreshes: int = 0
     energy: EnergyBreakdown = ZERO_ENERGY
+    group: int = 0
+    recomputed_macs: int = 0
 
     @property
     def energy_pj(self) -> float:
@@ -112,15 +120,20 @@ class SimulationResult:
         return tuple(layer for layer in self.layers if layer.spill)
 
 
-def layer_result(index: int, work: LayerWork, plan: LayerPlan, records: Sequence[StepRecord],
-                 start_ps: int, end_ps: int, sram_peak_bits: int, estimate: ComputeEstimate,
-                 activation_bits: int, energy: EnergyAccounting | None,
-                 measured: CommandCounts | None) -> LayerResult:
-    """What layer ``index`` did, summed from its step ``records`` (both engines call this).
+def layer_result(index: int, work: LayerWork, account: LayerAccount,
+                 records: Sequence[StepRecord], start_ps: int, end_ps: int,
+                 performance_ps: int, window_ps: tuple[int, int], sram_peak_bits: int,
+                 estimate: ComputeEstimate, activation_bits: int,
+                 energy: EnergyAccounting | None, measured: CommandCounts | None) -> LayerResult:
+    """What layer ``index`` did, summed from its step ``records`` (the run ledger of
+    both engines calls this).
 
-    ``sram_peak_bits``: the most the SRAM held during the layer. ``energy``: how to
-    charge it (None: zero energy); ``measured``: the DDR commands issued during
-    the layer, or None to estimate them.
+    ``start_ps``/``end_ps``: its first step's start and last step's end;
+    ``performance_ps``: its share of the wall time; ``window_ps``: that share laid
+    on the time line (static energy, estimated refreshes). ``sram_peak_bits``: the
+    most the SRAM held while it ran. ``energy``: how to charge it (None: zero
+    energy); ``measured``: the DDR commands its transfers issued, or None to
+    estimate them.
     """
     reads = writes = spill_bits = movement_ps = compute_ps = 0
     read_bytes: list[int] = []   # whole bytes of each DMA transfer, for energy
@@ -141,21 +154,24 @@ def layer_result(index: int, work: LayerWork, plan: LayerPlan, records: Sequence
                 write_bytes.append(-(-r.bits // 8))
         elif r.unit == "compute":
             compute_ps += r.end_ps - r.start_ps
-    events = (transfer_events(work, read_bytes, write_bytes, start_ps, end_ps, energy, measured)
+    events = (transfer_events(work, read_bytes, write_bytes, window_ps[0], window_ps[1], energy,
+                              measured)
               if energy is not None else NO_EVENTS)
     return make(LayerResult, {
         "index": index, "name": work.name, "op": work.op,
         "input_fmap_bits": work.input_elems * activation_bits,
         "output_fmap_bits": work.output_elems * activation_bits,
         "weight_params": work.weight_params, "macs": work.macs,
-        "internal_memory_bits": plan.internal_memory_bits, "data_movement_bits": reads + writes,
+        "internal_memory_bits": account.internal_memory_bits,
+        "data_movement_bits": reads + writes,
         "ddr_read_bits": reads, "ddr_write_bits": writes, "spill_bits": spill_bits,
-        "spill": plan.spill or spill_bits > 0, "tiles": plan.tiles,
+        "spill": account.spill or spill_bits > 0, "tiles": account.tiles,
         "sram_peak_bits": sram_peak_bits, "movement_ps": movement_ps, "compute_ps": compute_ps,
-        "performance_ps": end_ps - start_ps, "stall_ps": end_ps - start_ps - compute_ps,
+        "performance_ps": performance_ps, "stall_ps": performance_ps - compute_ps,
         "start_ps": start_ps, "end_ps": end_ps,
         "compute_cycles": estimate.cycles, "utilization": estimate.utilization,
         "folds": estimate.folds, "compute_unit": estimate.unit,
         "sram_read_bytes": events.sram_read_bytes, "sram_write_bytes": events.sram_write_bytes,
         "ddr_activates": events.ddr_activates, "ddr_refreshes": events.ddr_refreshes,
-        "energy": charge(events, energy.costs) if energy is not None else ZERO_ENERGY})
+        "energy": charge(events, energy.costs) if energy is not None else ZERO_ENERGY,
+        "group": account.group, "recomputed_macs": account.recomputed_macs})

@@ -16,6 +16,8 @@ class Sram:
     ``release`` change the level and append ``(time_ps, used_bits)`` to
     ``occupancy``. Holding more than the capacity is impossible hardware, so it
     raises :class:`SramOverflowError`; policies must spill or tile first.
+    Windows (:meth:`open_window`) measure the peak over a stretch of the run,
+    such as while a layer's steps are running; several may be open at once.
     """
 
     def __init__(self, env: simpy.Environment, capacity_bits: int) -> None:
@@ -25,7 +27,7 @@ class Sram:
         self.capacity_bits = capacity_bits
         self.used_bits = 0
         self.peak_bits = 0
-        self.window_peak_bits = 0
+        self._windows: dict[int, int] = {}  # open window -> its peak so far
         self.occupancy: list[tuple[int, int]] = [(0, 0)]
 
     @property
@@ -45,19 +47,23 @@ class Sram:
             raise ValueError(f"cannot release {bits} bits with {self.used_bits} in use")
         self._set(self.used_bits - bits)
 
-    def release_all(self) -> None:
-        self._set(0)
+    def open_window(self, key: int) -> None:
+        """Start measuring the peak level under ``key`` (a layer, say), from now."""
+        self._windows[key] = self.used_bits
 
-    def start_window(self) -> None:
-        """Begin a new window for ``window_peak_bits`` (a layer, say)."""
-        self.window_peak_bits = self.used_bits
+    def close_window(self, key: int) -> int:
+        """The peak level since :meth:`open_window` of ``key``, which ends."""
+        return self._windows.pop(key)
 
     def _set(self, used_bits: int) -> None:
         if used_bits == self.used_bits:
             return
         self.used_bits = used_bits
-        self.peak_bits = max(self.peak_bits, used_bits)
-        self.window_peak_bits = max(self.window_peak_bits, used_bits)
+        if used_bits > self.peak_bits:
+            self.peak_bits = used_bits
+        for key, peak in self._windows.items():
+            if used_bits > peak:
+                self._windows[key] = used_bits
         now = int(self.env.now)
         if self.occupancy[-1][0] == now:
             self.occupancy[-1] = (now, used_bits)

@@ -22,6 +22,7 @@ from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import PaperPolicy
 from accelsim.sim.records import StepRecord
 from accelsim.sim.work import LayerWork
+from sim_runs import run_policy
 
 GBPS_1 = 8 * 10**9
 COSTS = EnergyCosts(mac_pj=0.25, sram_read_pj_per_byte=1.5, sram_write_pj_per_byte=2.0,
@@ -97,7 +98,7 @@ def _schedule() -> list[LayerWork]:
 def test_engine_charges_every_layer_and_the_parts_add_up() -> None:
     machine = Accelerator(10**6, IdealPipe(GBPS_1), IdealThroughput(10**12), 8,
                           energy=ACCOUNTING)
-    result = machine.run(_schedule(), PaperPolicy(8, 8))
+    result = run_policy(machine, _schedule(), PaperPolicy(8, 8))
     for r in result.layers:
         e = r.energy
         assert e.total_pj == e.compute_pj + e.sram_pj + e.ddr_pj + e.static_pj == r.energy_pj
@@ -116,7 +117,7 @@ def test_engine_charges_every_layer_and_the_parts_add_up() -> None:
 
 def test_without_accounting_energy_is_zero() -> None:
     machine = Accelerator(10**6, IdealPipe(GBPS_1), IdealThroughput(10**12), 8)
-    result = machine.run(_schedule(), PaperPolicy(8, 8))
+    result = run_policy(machine, _schedule(), PaperPolicy(8, 8))
     assert all(r.energy == ZERO_ENERGY and r.sram_read_bytes == 0 for r in result.layers)
     assert result.energy == ZERO_ENERGY
 
@@ -126,7 +127,7 @@ def test_ddr3_counts_are_the_controllers_own() -> None:
     accounting = EnergyAccounting(COSTS, 8, 8, counter=model)
     machine = Accelerator(10**6, Ddr3Timing(model), IdealThroughput(10**12), 8,
                           energy=accounting)
-    result = machine.run(_schedule(), PaperPolicy(8, 8))
+    result = run_policy(machine, _schedule(), PaperPolicy(8, 8))
     counts = model.command_counts()
     assert sum(r.ddr_activates for r in result.layers) == counts.activates > 0
     assert sum(r.ddr_refreshes for r in result.layers) == counts.refreshes

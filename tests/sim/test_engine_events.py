@@ -6,8 +6,8 @@ from accelsim.sim.bus import IdealPipe
 from accelsim.sim.compute.ideal import IdealThroughput
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import Compute, LayerPlan, PaperPolicy, Transfer
-from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
+from sim_runs import layer_by_layer, run_policy
 
 GBPS_1 = 8 * 10**9  # 1 GB/s in bits/s: 125 ps per bit
 TOPS_1 = 10**12     # 2 ops per MAC: 2 ps per MAC
@@ -23,7 +23,7 @@ def test_paper_policy_event_log_two_layers() -> None:
     # Layer b: out 5 (40 bits), 4 weights, 50 MACs.
     schedule = [LayerWork("a", "conv", 10, 20, 8, 0, 100),
                 LayerWork("b", "fc", 20, 5, 4, 0, 50)]
-    result = machine().run(schedule, PaperPolicy(activation_bits=8, weight_bits_per_param=1))
+    result = run_policy(machine(), schedule, PaperPolicy(activation_bits=8, weight_bits_per_param=1))
     assert [(s.layer, s.unit, s.action, s.bits, s.start_ps, s.end_ps) for s in result.steps] == [
         (1, "ddr", "read", 80, 0, 10_000),           # input fmap: 80 bits x 125 ps
         (1, "ddr", "read", 8, 10_000, 11_000),       # weights
@@ -45,7 +45,7 @@ def test_paper_policy_spill_writes_resident_set_then_restarts() -> None:
     schedule = [LayerWork("a", "conv", 10, 20, 8, 0, 100),   # 248 bits resident
                 LayerWork("b", "conv", 20, 20, 8, 0, 100),   # 248 + 168 = 416 > 300: spill
                 LayerWork("c", "conv", 20, 10, 2, 0, 10)]    # afresh: 160 + 80 + 2
-    result = machine(capacity_bits=300).run(schedule, PaperPolicy(8, 1))
+    result = run_policy(machine(capacity_bits=300), schedule, PaperPolicy(8, 1))
     b_steps = [(s.action, s.label, s.bits, s.start_ps, s.end_ps)
                for s in result.steps if s.layer == 2]
     assert b_steps == [
@@ -59,24 +59,15 @@ def test_paper_policy_spill_writes_resident_set_then_restarts() -> None:
     assert result.sram_peak_bits <= 300
 
 
-class ParallelLoads:
-    """Two independent reads, then compute once both are in: a plan graph."""
-
-    name = "parallel-loads"
-
-    def start(self, schedule: object, capacity_bits: int) -> None:
-        pass
-
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        return LayerPlan((
-            Transfer("x", 800, is_write=False, occupy_bits=800),
-            Transfer("y", 400, is_write=False, occupy_bits=400),
-            Compute("c", work, release_bits=1200, after=(0, 1)),
-        ), internal_memory_bits=1200, spill=False)
-
-
 def test_bus_is_shared_and_compute_waits_for_its_inputs() -> None:
-    result = machine().run([LayerWork("l", "conv", 1, 1, 0, 0, 1000)], ParallelLoads())
+    """Two independent reads, then compute once both are in: a plan graph."""
+    work = LayerWork("l", "conv", 1, 1, 0, 0, 1000)
+    plan = LayerPlan((
+        Transfer("x", 800, is_write=False, occupy_bits=800),
+        Transfer("y", 400, is_write=False, occupy_bits=400),
+        Compute("c", work, release_bits=1200, after=(0, 1)),
+    ), internal_memory_bits=1200, spill=False)
+    result = machine().run(layer_by_layer([work], [plan], 10_000))
     assert [(s.label, s.start_ps, s.end_ps) for s in result.steps] == [
         ("x", 0, 100_000),          # both reads start together, the bus takes one at a time
         ("y", 100_000, 150_000),
@@ -89,6 +80,6 @@ def test_bus_is_shared_and_compute_waits_for_its_inputs() -> None:
 def test_same_inputs_same_bits_out() -> None:
     schedule = [LayerWork(f"l{i}", "conv", 100 * i, 50 * i, 7 * i, 0, 1000 * i)
                 for i in range(1, 20)]
-    first = machine(5_000).run(schedule, PaperPolicy(8, 1))
-    second = machine(5_000).run(schedule, PaperPolicy(8, 1))
+    first = run_policy(machine(5_000), schedule, PaperPolicy(8, 1))
+    second = run_policy(machine(5_000), schedule, PaperPolicy(8, 1))
     assert first == second

@@ -4,9 +4,10 @@
 step record, the SRAM occupancy series), and a stateful DRAM model sees the
 same calls in the same order. Three families of cases:
 
-- random step graphs (a policy that replays drawn plans) on units with tiny,
-  round durations, so that ties in time, zero-length steps and queueing on
-  both units are everywhere: the tie-breaking is SimPy's or these fail;
+- random step graphs (drawn prepared schedules, in segments of one layer and
+  of several whose steps wait across layers) on units with tiny, round
+  durations, so that ties in time, zero-length steps and queueing on both
+  units are everywhere: the tie-breaking is SimPy's or these fail;
 - random conv/depthwise/pointwise/fc networks with branches and joins under
   the paper and tiled policies, on ideal, systolic and vector compute, with
   energy on and off;
@@ -17,12 +18,12 @@ same calls in the same order. Three families of cases:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accelsim.errors import AccelsimError
 from accelsim.hw.config import validate_hw
 from accelsim.hw.factory import build_accelerator
 from accelsim.sim.bus import BusTiming, IdealPipe
@@ -35,11 +36,11 @@ from accelsim.sim.energy import EnergyCosts
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.fastpath import FastAccelerator
-from accelsim.sim.policies import PaperPolicy, ResidencyPolicy, TiledPolicy
-from accelsim.sim.policies.base import Compute, LayerPlan, Step, Transfer
+from accelsim.sim.policies import PaperPolicy, Policy, PreparedSchedule, TiledPolicy
+from accelsim.sim.policies.base import Compute, LayerAccount, LayerPlan, Segment, Step, Transfer
 from accelsim.sim.results import SimulationResult
-from accelsim.sim.sram import Sram
 from accelsim.sim.work import ConvGeometry, LayerWork
+from sim_runs import layer_by_layer
 
 GBPS_1 = 8 * 10**9  # 125 ps a bit
 COSTS = EnergyCosts(mac_pj=0.25, sram_read_pj_per_byte=1.5, sram_write_pj_per_byte=2.0,
@@ -62,87 +63,131 @@ class Recorded:
         return end
 
 
-def outcome(machine: Accelerator | FastAccelerator, schedule: Sequence[LayerWork],
-            policy: ResidencyPolicy) -> Outcome:
+def outcome(machine: Accelerator | FastAccelerator, prepared: PreparedSchedule) -> Outcome:
     """The run's result, or the type of the error it raised. Both engines must fail
     alike, but not always with the same message: when two steps overflow the SRAM,
     SimPy may report either one."""
     try:
-        return machine.run(schedule, policy)
+        return machine.run(prepared)
     except Exception as exc:
         return type(exc).__name__
 
 
 def both(make: Callable[[], tuple[BusTiming, ComputeTiming, EnergyAccounting | None]],
-         capacity_bits: int, schedule: Sequence[LayerWork],
-         make_policy: Callable[[], ResidencyPolicy]) -> tuple[Outcome, Outcome]:
-    """Run ``schedule`` on the SimPy engine and on the fast path, each on fresh units,
+         prepared: PreparedSchedule) -> tuple[Outcome, Outcome]:
+    """Run ``prepared`` on the SimPy engine and on the fast path, each on fresh units,
     and check that the bus timing saw the same calls (up to an error: SimPy runs on
     a little after a process fails, the fast path stops at once)."""
+    capacity_bits = prepared.capacity_bits
     bus, compute, energy = make()
     slow_bus = Recorded(bus)
-    slow = outcome(Accelerator(capacity_bits, slow_bus, compute, 8, energy), schedule,
-                   make_policy())
+    slow = outcome(Accelerator(capacity_bits, slow_bus, compute, 8, energy), prepared)
     bus, compute, energy = make()
     fast_bus = Recorded(bus)
-    fast = outcome(FastAccelerator(capacity_bits, fast_bus, compute, 8, energy), schedule,
-                   make_policy())
+    fast = outcome(FastAccelerator(capacity_bits, fast_bus, compute, 8, energy), prepared)
     if isinstance(slow, SimulationResult):
         assert fast_bus.calls == slow_bus.calls
     return fast, slow
 
 
+def prepare(policy: Policy, schedule: Sequence[LayerWork],
+            capacity_bits: int) -> PreparedSchedule | None:
+    """``policy`` prepared, or None when the SRAM is too small for it (nothing to run)."""
+    try:
+        return policy.prepare(schedule, capacity_bits)
+    except AccelsimError:
+        return None
+
+
 # -- random step graphs -----------------------------------------------------------------
-
-@dataclass
-class Replay:
-    """A policy that returns prepared plans, layer after layer."""
-
-    plans: list[LayerPlan]
-    name: str = "replay"
-
-    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
-        pass
-
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        return self.plans[index - 1]
-
 
 LAYER = LayerWork("x", "conv", 4, 4, 2, 0, macs=125)  # 250 ps at 1 TOPS, 2 ops a MAC
 
 
 @st.composite
-def plans(draw: st.DrawFn) -> list[LayerPlan]:
-    out = []
+def step_graph(draw: st.DrawFn, layers: int, first: int = 1) -> tuple[list[Step], list[int]]:
+    """Up to 9 steps, each of a layer in first..first+layers-1, waiting for earlier ones."""
+    steps: list[Step] = []
+    owners: list[int] = []
+    for i in range(draw(st.integers(0 if layers == 1 else 1, 9))):
+        after = tuple(draw(st.lists(st.integers(0, i - 1), max_size=3))) if i else ()
+        held = draw(st.sampled_from([0, 0, 1, 3]))
+        if draw(st.booleans()):
+            steps.append(Transfer(f"t{i}", draw(st.integers(0, 3)), draw(st.booleans()),
+                                  address=64 * i, occupy_bits=held, release_bits=held,
+                                  after=after, spill=draw(st.booleans())))
+        else:
+            start = draw(st.integers(0, 4))
+            end = draw(st.integers(start, 4))
+            steps.append(Compute(f"c{i}", LAYER, occupy_bits=held, release_bits=held,
+                                 after=after, share=(start, end, 4)))
+        owners.append(draw(st.integers(first, first + layers - 1)))
+    return steps, owners
+
+
+@st.composite
+def prepared_schedules(draw: st.DrawFn, capacity_bits: int) -> PreparedSchedule:
+    """1-3 segments of 1-3 layers each; a segment's steps belong to any of its layers."""
+    segments = []
+    layer = 1
     for _ in range(draw(st.integers(1, 3))):
-        steps: list[Step] = []
-        for i in range(draw(st.integers(0, 9))):
-            after = tuple(draw(st.lists(st.integers(0, i - 1), max_size=3))) if i else ()
-            held = draw(st.sampled_from([0, 0, 1, 3]))
-            if draw(st.booleans()):
-                steps.append(Transfer(f"t{i}", draw(st.integers(0, 3)), draw(st.booleans()),
-                                      address=64 * i, occupy_bits=held, release_bits=held,
-                                      after=after))
-            else:
-                start = draw(st.integers(0, 4))
-                end = draw(st.integers(start, 4))
-                steps.append(Compute(f"c{i}", LAYER, occupy_bits=held, release_bits=held,
-                                     after=after, share=(start, end, 4)))
-        out.append(LayerPlan(tuple(steps), internal_memory_bits=0, spill=False))
-    return out
+        n = draw(st.integers(1, 3))
+        steps, owners = draw(step_graph(n, layer))
+        accounts = tuple(LayerAccount(0, False, group=layer) for _ in range(n))
+        held = draw(st.sampled_from([0, 0, 2]))
+        segments.append(Segment(layer, accounts, tuple(steps), tuple(owners),
+                                occupy_at_start_bits=held))
+        layer += n
+        if held:  # released again by a later segment, as a policy's residency is
+            segments.append(Segment(layer, (LayerAccount(0, False),), (), (),
+                                    release_at_start_bits=held))
+            layer += 1
+    return PreparedSchedule("replay", (LAYER,) * (layer - 1), capacity_bits, tuple(segments))
 
 
 @settings(max_examples=400, deadline=None)
-@given(plans(), st.sampled_from([4, 6, 9, 12, 100]), st.booleans())
-def test_random_step_graphs_run_identically(layer_plans: list[LayerPlan], capacity_bits: int,
+@given(st.data(), st.sampled_from([4, 6, 9, 12, 100]), st.booleans())
+def test_random_step_graphs_run_identically(data: st.DataObject, capacity_bits: int,
                                             energy: bool) -> None:
     def make() -> tuple[BusTiming, ComputeTiming, EnergyAccounting | None]:
         return (IdealPipe(GBPS_1), IdealThroughput(10**12, 2),
                 EnergyAccounting(COSTS, 8, 8) if energy else None)
 
-    schedule = [LAYER] * len(layer_plans)
-    fast, slow = both(make, capacity_bits, schedule, lambda: Replay(layer_plans))
+    fast, slow = both(make, data.draw(prepared_schedules(capacity_bits)))
     assert fast == slow
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from(["DDR3-1066F", "DDR3-1600K"]))
+def test_random_step_graphs_run_identically_on_ddr3(data: st.DataObject, preset: str) -> None:
+    """Segments of several layers charge each layer the DRAM commands of its own
+    transfers: the same on both engines."""
+    hw = validate_hw(ddr3_hw("1 KB", "tiled", "ideal", preset), "test")
+
+    def make() -> tuple[BusTiming, ComputeTiming, EnergyAccounting | None]:
+        machine = build_accelerator(hw)
+        return machine.bus.timing, machine.compute.timing, machine.energy
+
+    fast, slow = both(make, data.draw(prepared_schedules(hw.sram.size)))
+    assert fast == slow
+
+
+def test_a_segment_of_layers_shares_its_wall_time_among_them() -> None:
+    """Layer 2's load overlaps layer 1's compute: layer 1 gets its compute and the bus
+    time before it, layer 2 only the bus time the compute unit spent waiting."""
+    steps = (Transfer("w1", 2, False), Compute("c1", LAYER, after=(0,)),
+             Transfer("w2", 4, False, after=(0,)), Compute("c2", LAYER, after=(1, 2)))
+    accounts = (LayerAccount(0, False, group=1), LayerAccount(0, False, group=1))
+    prepared = PreparedSchedule("replay", (LAYER, LAYER), 100, (
+        Segment(1, accounts, steps, (1, 1, 2, 2)),))
+    fast, slow = both(lambda: (IdealPipe(GBPS_1), IdealThroughput(10**12, 2), None), prepared)
+    assert fast == slow
+    assert isinstance(fast, SimulationResult)
+    # w1 0-250, c1 250-500, w2 250-750, c2 750-1000
+    one, two = fast.layers
+    assert (one.start_ps, one.end_ps, one.performance_ps, one.stall_ps) == (0, 500, 500, 250)
+    assert (two.start_ps, two.end_ps, two.performance_ps, two.stall_ps) == (250, 1000, 500, 250)
+    assert one.performance_ps + two.performance_ps == fast.total_ps
 
 
 def test_ties_queue_in_request_order_on_both_units() -> None:
@@ -153,7 +198,7 @@ def test_ties_queue_in_request_order_on_both_units() -> None:
         Compute("c", LAYER, after=(0,)), Transfer("w", 2, True, after=(0,)),
         Compute("d", LAYER, after=(1, 2))), 0, False)
     fast, slow = both(lambda: (IdealPipe(GBPS_1), IdealThroughput(10**12, 2), None),
-                      100, [LAYER], lambda: Replay([plan]))
+                      layer_by_layer([LAYER], [plan], 100))
     assert fast == slow
     assert isinstance(fast, SimulationResult)
     assert [(s.label, s.start_ps, s.end_ps) for s in fast.steps] == [
@@ -227,11 +272,11 @@ COMPUTE: dict[str, Callable[[], ComputeTiming]] = {
                                               VectorUnit(8, 10**9),
                                               VECTOR_OPS | {"depthwise"}),
 }
-POLICIES: dict[str, Callable[[], ResidencyPolicy]] = {
-    "paper": lambda: PaperPolicy(8),
-    "paper-8": lambda: PaperPolicy(8, 8),
-    "tiled": lambda: TiledPolicy(8, 8),
-    "tiled-1": lambda: TiledPolicy(8, 8, 1),
+POLICIES: dict[str, Policy] = {
+    "paper": PaperPolicy(8),
+    "paper-8": PaperPolicy(8, 8),
+    "tiled": TiledPolicy(8, 8),
+    "tiled-1": TiledPolicy(8, 8, 1),
 }
 
 
@@ -246,8 +291,10 @@ def test_networks_run_identically_on_the_ideal_pipe(
         return (IdealPipe(bandwidth), COMPUTE[compute](),
                 EnergyAccounting(COSTS, 8, 8) if energy else None)
 
-    fast, slow = both(make, capacity_bits, schedule, POLICIES[policy])
-    assert fast == slow
+    prepared = prepare(POLICIES[policy], schedule, capacity_bits)
+    if prepared is not None:
+        fast, slow = both(make, prepared)
+        assert fast == slow
 
 
 def ddr3_hw(size: str, policy: str, compute: str, preset: str) -> dict[str, object]:
@@ -274,9 +321,10 @@ def test_networks_run_identically_on_ddr3(schedule: list[LayerWork], size: str, 
         machine = build_accelerator(hw)  # a fresh DDR3 model, counted by its energy
         return machine.bus.timing, machine.compute.timing, machine.energy if energy else None
 
-    make_policy = (lambda: TiledPolicy(8, 8)) if policy == "tiled" else (lambda: PaperPolicy(8))
-    fast, slow = both(make, hw.sram.size, schedule, make_policy)
-    assert fast == slow
+    prepared = prepare(POLICIES[policy], schedule, hw.sram.size)
+    if prepared is not None:
+        fast, slow = both(make, prepared)
+        assert fast == slow
 
 
 def test_the_bundled_mobilenet_on_the_tiled_ddr3_machine() -> None:
@@ -291,7 +339,7 @@ def test_the_bundled_mobilenet_on_the_tiled_ddr3_machine() -> None:
         machine = build_accelerator(hw)
         return machine.bus.timing, machine.compute.timing, machine.energy
 
-    fast, slow = both(make, hw.sram.size, schedule, lambda: TiledPolicy(8, 8))
+    fast, slow = both(make, TiledPolicy(8, 8).prepare(schedule, hw.sram.size))
     assert isinstance(fast, SimulationResult)
     assert fast == slow
 
@@ -300,4 +348,4 @@ def test_a_step_may_only_wait_for_earlier_steps() -> None:
     plan = LayerPlan((Transfer("a", 1, False, after=(0,)),), 0, False)
     machine = FastAccelerator(100, IdealPipe(GBPS_1), IdealThroughput(10**12), 8)
     with pytest.raises(ValueError, match="layer 1: step 0 waits for step 0"):
-        machine.run([LAYER], Replay([plan]))
+        machine.run(layer_by_layer([LAYER], [plan], 100))

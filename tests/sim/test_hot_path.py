@@ -1,5 +1,5 @@
 """What the sweep's hot path relies on: fast-built results equal constructed ones, and
-the paper's plans reused across runs are the ones a fresh run would make."""
+a prepared schedule reused across runs gives what a fresh run gives."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.fastpath import FastAccelerator
 from accelsim.sim.frozen import make
 from accelsim.sim.policies import PaperPolicy
-from accelsim.sim.policies import paper as paper_policy
 from accelsim.sim.records import StepRecord
-from accelsim.sim.results import SimulationResult
 from accelsim.sim.work import LayerWork
+from sim_runs import run_policy
 
 COSTS = EnergyCosts(0.25, 1.5, 2.0, 100.0, 80.0, 1000.0, 50_000.0, static_mw=10.0)
 SCHEDULE = (LayerWork("a", "conv", 10, 20, 8, 0, 100),
@@ -50,20 +49,28 @@ def test_layer_energy_still_checks_what_it_is_given() -> None:
         layer_energy(0, 0, 0, 10**308, 0, 0, 0, 0, COSTS)
 
 
-def _run(capacity_bits: int, weight_bits: int = 1) -> SimulationResult:
-    machine = FastAccelerator(capacity_bits, IdealPipe(8 * 10**9), IdealThroughput(10**12),
-                              activation_bits=8,
-                              energy=EnergyAccounting(COSTS, activation_bits=8, weight_bits=8))
-    return machine.run(SCHEDULE, PaperPolicy(8, weight_bits))
+def _machine(capacity_bits: int) -> FastAccelerator:
+    return FastAccelerator(capacity_bits, IdealPipe(8 * 10**9), IdealThroughput(10**12),
+                           activation_bits=8,
+                           energy=EnergyAccounting(COSTS, activation_bits=8, weight_bits=8))
 
 
 @pytest.mark.parametrize("capacity_bits", [200, 300, 500, 10_000])
 @pytest.mark.parametrize("weight_bits", [1, 8])
-def test_paper_plans_reused_across_runs_give_a_fresh_runs_result(
-        capacity_bits: int, weight_bits: int) -> None:
-    paper_policy._PLANS.clear()
-    fresh = _run(capacity_bits, weight_bits)
-    for other in (200, 300, 500, 10_000):  # fill the cache with other capacities' plans
-        _run(other, weight_bits)
-    assert _run(capacity_bits, weight_bits) == fresh
-    assert len(paper_policy._PLANS) <= 4 * len(SCHEDULE)  # one per (capacity, layer)
+def test_one_prepared_schedule_serves_many_runs(capacity_bits: int, weight_bits: int) -> None:
+    """Sweeps prepare a policy once per SRAM size and run it on every machine of
+    that size: a prepared schedule is immutable, so every run of it is a fresh
+    run's result, and preparing again gives an equal one."""
+    policy = PaperPolicy(8, weight_bits)
+    prepared = policy.prepare(SCHEDULE, capacity_bits)
+    fresh = run_policy(_machine(capacity_bits), SCHEDULE, policy)
+    for _ in range(3):
+        assert _machine(capacity_bits).run(prepared) == fresh
+    assert policy.prepare(SCHEDULE, capacity_bits) == prepared
+    assert hash(policy) == hash(PaperPolicy(8, weight_bits))  # a cache key
+
+
+def test_a_schedule_runs_only_on_the_sram_it_was_prepared_for() -> None:
+    prepared = PaperPolicy(8).prepare(SCHEDULE, 300)
+    with pytest.raises(ValueError, match="prepared for 300 bits of SRAM cannot run on 500"):
+        _machine(500).run(prepared)

@@ -17,6 +17,7 @@ from accelsim.sim.policies.tiling import TileShape, best_tiling
 from accelsim.sim.results import SimulationResult
 from accelsim.sim.work import ConvGeometry, LayerWork
 from accelsim.workload import load_model
+from sim_runs import run_policy
 
 GBPS_1 = 8 * 10**9
 
@@ -24,7 +25,7 @@ GBPS_1 = 8 * 10**9
 def run(schedule: list[LayerWork], capacity_bits: int, pipeline_tiles: int = 8
         ) -> SimulationResult:
     machine = Accelerator(capacity_bits, IdealPipe(GBPS_1), IdealThroughput(10**12), 8)
-    return machine.run(schedule, TiledPolicy(8, 8, pipeline_tiles))
+    return run_policy(machine, schedule, TiledPolicy(8, 8, pipeline_tiles))
 
 
 def conv(name: str, inp: str, c_in: int, c_out: int, h: int, k: int, s: int, depthwise: bool
@@ -184,18 +185,16 @@ def test_dag_networks_respect_every_consumer(builder: str, tmp_path) -> None:
         assert multi <= written | {schedule[0].inputs[0]}
 
 
-def test_one_start_serves_many_machines(mobilenet) -> None:
-    """Sweeps run every machine of one SRAM size on a policy started once
-    (explore.evaluate.StartedPolicy), so plans are built once and reused: each run
-    must still be what a freshly started policy gives, SRAM reservations included."""
-    from accelsim.explore.evaluate import StartedPolicy
-
+def test_one_prepared_schedule_serves_many_machines(mobilenet) -> None:
+    """Sweeps run every machine of one SRAM size on a schedule prepared once
+    (explore.evaluate.prepared): each run must still be what a freshly prepared
+    policy gives, SRAM reservations included."""
     capacity = 256 * 8192  # 256 KiB: tiled layers, kept outputs and spills
-    shared = StartedPolicy(TiledPolicy(8, 8), mobilenet, capacity)
+    shared = TiledPolicy(8, 8).prepare(mobilenet, capacity)
     machines = [(GBPS_1, 10**12), (4 * GBPS_1, 4 * 10**12), (GBPS_1 // 2, 10**13)]
     for bits_per_s, ops_per_s in machines * 2:
         def machine() -> Accelerator:
             return Accelerator(capacity, IdealPipe(bits_per_s), IdealThroughput(ops_per_s), 8)
-        fresh = machine().run(mobilenet, TiledPolicy(8, 8))
-        assert machine().run(mobilenet, shared) == fresh
+        fresh = run_policy(machine(), mobilenet, TiledPolicy(8, 8))
+        assert machine().run(shared) == fresh
     assert fresh.spilled_layers or any(r.tiles > 1 for r in fresh.layers)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from accelsim.sim.policies.base import Compute, LayerPlan, ResidencyPolicy, Step, Transfer
+from accelsim.sim.policies.base import (
+    Compute,
+    LayerAccount,
+    LayerPlan,
+    Policy,
+    PreparedSchedule,
+    Segment,
+    Step,
+    Transfer,
+)
 from accelsim.sim.policies.paper import PaperPolicy
 from accelsim.sim.policies.tiled import SramTooSmallError, TiledPolicy
 
-__all__ = ["Compute", "LayerPlan", "PaperPolicy", "ResidencyPolicy", "SramTooSmallError",
-           "Step", "TiledPolicy", "Transfer"]
+__all__ = ["Compute", "LayerAccount", "LayerPlan", "PaperPolicy", "Policy", "PreparedSchedule",
+           "Segment", "SramTooSmallError", "Step", "TiledPolicy", "Transfer"]

@@ -1,11 +1,16 @@
 """The interface between the simulator and a residency/accounting policy.
 
-A policy decides, layer by layer, what has to move over the DDR bus, what
-stays in SRAM and when the compute unit runs: it returns a :class:`LayerPlan`,
-a small graph of :class:`Transfer` and :class:`Compute` steps with their
-dependencies. The engine runs that graph on the SimPy units, so a policy never
-touches simulated time itself: serial accounting (the paper) and overlapped,
-double-buffered tiling are both plans, differing only in their ``after`` edges.
+A policy decides what has to move over the DDR bus, what stays in SRAM and
+when the compute unit runs. Its :meth:`Policy.prepare` sees the whole
+schedule and the SRAM size once and returns a :class:`PreparedSchedule`:
+:class:`Segment` after :class:`Segment`, each a graph of :class:`Transfer` and
+:class:`Compute` steps over one or more consecutive layers, with their
+dependencies. The engines run those graphs on the units, so a policy never
+touches simulated time itself: serial accounting (the paper), overlapped,
+double-buffered tiling, prefetch across layers and fused tiles are all
+plans, differing only in their ``after`` edges. A prepared schedule is
+immutable: sweeps prepare once per schedule and SRAM size and run it on any
+number of machines.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
-from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
 
 
@@ -66,14 +70,82 @@ Step = Transfer | Compute
 
 @dataclass(frozen=True)
 class LayerPlan:
-    """What one layer does. ``internal_memory_bits`` is the policy's own figure
-    for the memory the layer has in use (the paper's "internal memory" column);
-    ``spill`` says the layer overflowed the SRAM."""
+    """What one layer does, as a policy builds it: its steps (``after`` indexing this
+    plan's own steps), ``internal_memory_bits``, the policy's own figure for the
+    memory the layer has in use (the paper's "internal memory" column), and
+    whether the layer overflowed the SRAM (``spill``)."""
 
     steps: tuple[Step, ...]
     internal_memory_bits: int
     spill: bool
     tiles: int = 1
+
+
+@dataclass(frozen=True)
+class LayerAccount:
+    """A policy's own figures for one layer, beside what its steps did.
+
+    ``internal_memory_bits`` and ``spill`` as in :class:`LayerPlan`; ``tiles``: how
+    many pieces the layer ran in; ``group``: the 1-based run of layers it was
+    scheduled with (a layer run alone is a group of its own); ``recomputed_macs``:
+    MACs computed more than once (halo rows a fused tile recomputes).
+    """
+
+    internal_memory_bits: int
+    spill: bool
+    tiles: int = 1
+    group: int = 0
+    recomputed_macs: int = 0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Consecutive layers run as one graph of steps: the engine starts a segment when
+    the one before it has ended, and ends it when its last step has.
+
+    ``steps``' ``after`` edges index this segment's steps, so a step may wait for a
+    step of an earlier layer of the segment (a prefetch, a fused tile).
+    ``step_layers`` gives each step's layer (1-based, ``first_layer`` up to
+    ``first_layer + len(accounts) - 1``); ``accounts`` the policy's figures for
+    each of those layers. At the segment's start, before any step, the SRAM
+    releases ``release_at_start_bits`` then reserves ``occupy_at_start_bits``
+    (residency decided for the whole segment: the paper's resident set, a tensor
+    kept on chip for a later layer); both are charged to the first layer.
+    """
+
+    first_layer: int
+    accounts: tuple[LayerAccount, ...]
+    steps: tuple[Step, ...]
+    step_layers: tuple[int, ...]
+    release_at_start_bits: int = 0
+    occupy_at_start_bits: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.accounts:
+            raise ValueError("a segment needs at least one layer")
+        if len(self.step_layers) != len(self.steps):
+            raise ValueError(f"{len(self.steps)} steps but {len(self.step_layers)} step layers")
+        last = self.first_layer + len(self.accounts) - 1
+        for layer in self.step_layers:
+            if not self.first_layer <= layer <= last:
+                raise ValueError(f"a step of layer {layer} in a segment of layers "
+                                 f"{self.first_layer}..{last}")
+        if self.release_at_start_bits < 0 or self.occupy_at_start_bits < 0:
+            raise ValueError("SRAM changes at a segment's start must be >= 0 bits")
+
+    @staticmethod
+    def of_layer(index: int, plan: LayerPlan, group: int = 0, release_at_start_bits: int = 0,
+                 occupy_at_start_bits: int = 0, recomputed_macs: int = 0) -> Segment:
+        """Layer ``index`` alone, as ``plan`` says."""
+        account = LayerAccount(plan.internal_memory_bits, plan.spill, plan.tiles,
+                               group or index, recomputed_macs)
+        return Segment(index, (account,), plan.steps, (index,) * len(plan.steps),
+                       release_at_start_bits, occupy_at_start_bits)
+
+    @property
+    def layers(self) -> range:
+        """The 1-based indices of the segment's layers."""
+        return range(self.first_layer, self.first_layer + len(self.accounts))
 
     @cached_property
     def is_chain(self) -> bool:
@@ -95,19 +167,53 @@ class LayerPlan:
                 found[d].append(i)
         return tuple(tuple(d) for d in found)
 
+    @cached_property
+    def steps_of_layer(self) -> tuple[int, ...]:
+        """How many steps each layer of the segment has, in layer order."""
+        counts = [0] * len(self.accounts)
+        for layer in self.step_layers:
+            counts[layer - self.first_layer] += 1
+        return tuple(counts)
 
-class ResidencyPolicy(Protocol):
-    """Decides each layer's plan; may keep state from one layer to the next."""
 
-    name: str
+@dataclass(frozen=True)
+class PreparedSchedule:
+    """A policy's whole plan for one schedule on one SRAM size: immutable, so one
+    prepared schedule serves any number of runs (machines that differ only in
+    their DRAM or compute unit), in any number of threads.
 
-    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
-        """See the whole schedule before the run (for liveness and tiling choices)."""
-        ...
+    ``segments`` cover the layers of ``schedule`` in order, each exactly once.
+    ``capacity_bits`` is the SRAM size it was prepared for.
+    """
 
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        """Plan layer ``index`` (1-based). May occupy/release ``sram`` for
-        residency that outlives a single step."""
+    policy: str
+    schedule: tuple[LayerWork, ...]
+    capacity_bits: int
+    segments: tuple[Segment, ...]
+
+    def __post_init__(self) -> None:
+        expected = 1
+        for segment in self.segments:
+            if segment.first_layer != expected:
+                raise ValueError(f"segment starts at layer {segment.first_layer}, "
+                                 f"expected {expected}")
+            expected += len(segment.accounts)
+        if expected != len(self.schedule) + 1:
+            raise ValueError(f"segments cover {expected - 1} of {len(self.schedule)} layers")
+
+
+class Policy(Protocol):
+    """A residency/accounting policy: frozen settings (hashable, so that prepared
+    schedules can be cached by them), a ``name``, and a pure ``prepare``."""
+
+    @property
+    def name(self) -> str: ...
+
+    def __hash__(self) -> int: ...
+
+    def prepare(self, schedule: Sequence[LayerWork], capacity_bits: int) -> PreparedSchedule:
+        """The whole run's plan for ``schedule`` on an SRAM of ``capacity_bits`` bits.
+        Raises :class:`~accelsim.errors.AccelsimError` for an SRAM too small."""
         ...
 
 

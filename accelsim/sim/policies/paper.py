@@ -18,65 +18,72 @@ the honest byte-per-weight accounting. Capacity is the SRAM's, in bits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
-from accelsim.sim.policies.base import Compute, LayerPlan, Transfer, chain
-from accelsim.sim.sram import Sram
+from accelsim.sim.policies.base import (
+    Compute,
+    LayerPlan,
+    PreparedSchedule,
+    Segment,
+    Transfer,
+    chain,
+)
 from accelsim.sim.work import LayerWork
 
 
+@dataclass(frozen=True)
 class PaperPolicy:
-    """Cumulative residency, spill-all on overflow, serial movement and compute."""
+    """Cumulative residency, spill-all on overflow, serial movement and compute.
 
-    name = "paper"
+    ``activation_bits``: bits per activation; ``weight_bits_per_param``: bits each
+    weight counts for (1: the paper's units slip; the hardware's precision: honest).
+    """
 
-    def __init__(self, activation_bits: int, weight_bits_per_param: int = 1) -> None:
-        if activation_bits <= 0:
-            raise ValueError(f'"activation_bits" must be > 0, got {activation_bits}')
-        if weight_bits_per_param <= 0:
-            raise ValueError(f'"weight_bits_per_param" must be > 0, got {weight_bits_per_param}')
-        self.activation_bits = activation_bits
-        self.weight_bits_per_param = weight_bits_per_param
-        self._internal_bits: int | None = None  # None: the next layer starts afresh
+    activation_bits: int
+    weight_bits_per_param: int = 1
+    name: ClassVar[str] = "paper"
 
-    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
-        self._internal_bits = None
+    def __post_init__(self) -> None:
+        if self.activation_bits <= 0:
+            raise ValueError(f'"activation_bits" must be > 0, got {self.activation_bits}')
+        if self.weight_bits_per_param <= 0:
+            raise ValueError(f'"weight_bits_per_param" must be > 0, '
+                             f"got {self.weight_bits_per_param}")
 
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        in_bits = work.input_elems * self.activation_bits
-        out_bits = work.output_elems * self.activation_bits
-        w_bits = work.weight_params * self.weight_bits_per_param
-        fresh = self._internal_bits is None
-        internal = (in_bits + out_bits + w_bits if fresh
-                    else self._internal_bits + out_bits + w_bits)  # type: ignore[operator]
-
-        if internal > sram.capacity_bits:
-            # The paper's spill: everything resident goes to DDR, this layer's
-            # weights come in, and the following layer starts from nothing.
-            sram.release_all()
-            self._internal_bits = None
-            return _layer_plan(work, internal, w_bits, None, spill=True)
-
-        # The SRAM holds what the paper says is resident; it is an accounting
-        # figure here, so it is set, not reserved step by step.
-        sram.occupy(internal - sram.used_bits)
-        self._internal_bits = internal
-        return _layer_plan(work, internal, w_bits, in_bits if index == 1 else None, spill=False)
-
-
-_PLANS: dict[tuple[int, int, int, int | None, bool], tuple[LayerWork, LayerPlan]] = {}
-_PLANS_MAX = 20_000
+    def prepare(self, schedule: Sequence[LayerWork], capacity_bits: int) -> PreparedSchedule:
+        """Each layer is a segment of its own. The SRAM holds what the paper says is
+        resident: an accounting figure, so it is set at each layer's start (grown to
+        the resident set, or emptied by a spill), not reserved step by step."""
+        segments = []
+        held = 0  # bits the SRAM holds when the layer starts
+        internal_before: int | None = None  # None: the next layer starts afresh
+        for index, work in enumerate(schedule, start=1):
+            in_bits = work.input_elems * self.activation_bits
+            out_bits = work.output_elems * self.activation_bits
+            w_bits = work.weight_params * self.weight_bits_per_param
+            internal = (in_bits + out_bits + w_bits if internal_before is None
+                        else internal_before + out_bits + w_bits)
+            if internal > capacity_bits:
+                # The paper's spill: everything resident goes to DDR, this layer's
+                # weights come in, and the following layer starts from nothing.
+                segments.append(Segment.of_layer(
+                    index, _layer_plan(work, internal, w_bits, None, spill=True),
+                    release_at_start_bits=held))
+                held, internal_before = 0, None
+            else:
+                segments.append(Segment.of_layer(
+                    index, _layer_plan(work, internal, w_bits, in_bits if index == 1 else None,
+                                       spill=False),
+                    occupy_at_start_bits=internal - held))
+                held = internal_before = internal
+        return PreparedSchedule(self.name, tuple(schedule), capacity_bits, tuple(segments))
 
 
 def _layer_plan(work: LayerWork, internal: int, w_bits: int, read_bits: int | None,
                 spill: bool) -> LayerPlan:
     """The plan of ``work`` with ``internal`` bits resident, ``w_bits`` of weights and,
-    unless None, ``read_bits`` of input read first; made once per process for each
-    such layer (a sweep plans the same layers at every point). The plan is immutable,
-    and keyed on the layer object itself (held in the cache, so its id stays its own)."""
-    key = (id(work), internal, w_bits, read_bits, spill)
-    found = _PLANS.get(key)
-    if found is not None and found[0] is work:
-        return found[1]
+    unless None, ``read_bits`` of input read first."""
     compute = Compute(work.name, work)
     if spill:
         steps = chain(
@@ -91,8 +98,4 @@ def _layer_plan(work: LayerWork, internal: int, w_bits: int, read_bits: int | No
             # The paper counts every layer's weight movement twice.
             Transfer("weights (counted twice by the paper)", w_bits, is_write=False),
             compute)
-    plan = LayerPlan(steps, internal, spill=spill)
-    if len(_PLANS) >= _PLANS_MAX:
-        _PLANS.clear()
-    _PLANS[key] = (work, plan)
-    return plan
+    return LayerPlan(steps, internal, spill=spill)

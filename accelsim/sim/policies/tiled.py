@@ -21,9 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from accelsim.errors import AccelsimError
-from accelsim.sim.policies.base import Compute, LayerPlan, Step, Transfer
+from accelsim.sim.policies.base import (
+    Compute,
+    LayerPlan,
+    PreparedSchedule,
+    Segment,
+    Step,
+    Transfer,
+)
 from accelsim.sim.policies.tiling import (
     TileShape,
     Tiling,
@@ -31,7 +39,6 @@ from accelsim.sim.policies.tiling import (
     best_tiling,
     resident_bits,
 )
-from accelsim.sim.sram import Sram
 from accelsim.sim.work import LayerWork
 
 MODEL_INPUT = "#input"
@@ -70,6 +77,7 @@ class _LayerChoice:
     output: str
 
 
+@dataclass(frozen=True)
 class TiledPolicy:
     """Liveness-driven residency with DDR-traffic-optimal tiling and double buffering.
 
@@ -78,27 +86,48 @@ class TiledPolicy:
     that DMA and compute overlap even when a layer would fit whole.
     """
 
-    name = "tiled"
+    activation_bits: int
+    weight_bits: int
+    pipeline_tiles: int = 8
+    name: ClassVar[str] = "tiled"
 
-    def __init__(self, activation_bits: int, weight_bits: int, pipeline_tiles: int = 8) -> None:
-        for field, value in (("activation_bits", activation_bits), ("weight_bits", weight_bits),
-                             ("pipeline_tiles", pipeline_tiles)):
+    def __post_init__(self) -> None:
+        for field in ("activation_bits", "weight_bits", "pipeline_tiles"):
+            value = getattr(self, field)
             if value <= 0:
                 raise ValueError(f'"{field}" must be > 0, got {value}')
-        self.activation_bits = activation_bits
-        self.weight_bits = weight_bits
-        self.pipeline_tiles = pipeline_tiles
-        self._choices: list[_LayerChoice] = []
+
+    def prepare(self, schedule: Sequence[LayerWork], capacity_bits: int) -> PreparedSchedule:
+        planner = _Planner(self, schedule, capacity_bits)
+        segments = []
+        for index, work in enumerate(schedule, start=1):
+            kept = planner.choices[index - 1].tiling.output_kept
+            # An output kept for the next layer is reserved when its layer starts.
+            segments.append(Segment.of_layer(
+                index, planner.build_plan(index, work),
+                occupy_at_start_bits=planner.shapes[index - 1].output_bits if kept else 0))
+        return PreparedSchedule(self.name, tuple(schedule), capacity_bits, tuple(segments))
+
+
+class _Planner:
+    """The whole-schedule decisions of one :meth:`TiledPolicy.prepare`, and the plans
+    built from them."""
+
+    def __init__(self, policy: TiledPolicy, schedule: Sequence[LayerWork],
+                 capacity_bits: int) -> None:
+        self.activation_bits = policy.activation_bits
+        self.weight_bits = policy.weight_bits
+        self.pipeline_tiles = policy.pipeline_tiles
+        self.choices: list[_LayerChoice] = []
         self._weight_address: list[int] = []
         self._tensor_address: dict[str, int] = {}
-        self._shapes: list[TileShape] = []
+        self.shapes: list[TileShape] = []
         self._produced: set[str] = set()
         self._consumed_later: set[str] = set()
-        self._plans: dict[int, tuple[LayerWork, LayerPlan]] = {}  # index -> (work, its plan)
+        self._decide(schedule, capacity_bits)
 
     # -- whole-schedule decisions -------------------------------------------------------
-    def start(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
-        self._plans = {}
+    def _decide(self, schedule: Sequence[LayerWork], capacity_bits: int) -> None:
         n = len(schedule)
         outputs = [w.output or f"#{i}" for i, w in enumerate(schedule, start=1)]
         inputs = [w.inputs or ((outputs[i - 1],) if i else (MODEL_INPUT,))
@@ -110,7 +139,7 @@ class TiledPolicy:
         self._produced = set(outputs)
         self._consumed_later = set(consumers)
         shapes = [TileShape.of(w, self.activation_bits, self.weight_bits) for w in schedule]
-        self._shapes = shapes
+        self.shapes = shapes
 
         for i, shape in enumerate(shapes):  # the first layer that cannot run at all
             # (pipeline_tiles picks among fitting tilings, so any value tells whether one
@@ -145,7 +174,7 @@ class TiledPolicy:
                     if total < cost[i][s]:
                         cost[i][s], pick[i][s] = total, tiling
         size = {name: w.output_elems * self.activation_bits for name, w in zip(outputs, schedule)}
-        self._choices = []
+        self.choices = []
         s = 0
         for i in range(n):
             tiling = pick[i][s]
@@ -156,7 +185,7 @@ class TiledPolicy:
                           [1] * len(unknown)) if unknown else []
             bits = tuple(size[name] if name in size else rest[unknown.index(name)]
                          for name in inputs[i])
-            self._choices.append(_LayerChoice(tiling, inputs[i], bits, outputs[i]))
+            self.choices.append(_LayerChoice(tiling, inputs[i], bits, outputs[i]))
             s = int(tiling.output_kept)
         self._layout(shapes)
 
@@ -168,7 +197,7 @@ class TiledPolicy:
             self._weight_address.append(address)
             address += _align(-(-shape.weight_bits // 8))
         self._tensor_address = {}
-        for choice, shape in zip(self._choices, shapes):
+        for choice, shape in zip(self.choices, shapes):
             for name, bits in (*zip(choice.inputs, choice.input_bits),
                                (choice.output, shape.output_bits)):
                 if name not in self._tensor_address:
@@ -176,24 +205,10 @@ class TiledPolicy:
                     address += _align(-(-bits // 8))
 
     # -- one layer ----------------------------------------------------------------------
-    def plan(self, index: int, work: LayerWork, sram: Sram) -> LayerPlan:
-        """Layer ``index``'s plan; an output kept for the next layer is reserved in ``sram`` now.
-
-        The steps depend only on what :meth:`start` decided, so they are built once
-        per layer and reused by later runs of the same start (sweep points that
-        differ only in the DDR or compute unit).
-        """
-        if self._choices[index - 1].tiling.output_kept:
-            sram.occupy(self._shapes[index - 1].output_bits)
-        cached = self._plans.get(index)
-        if cached is None or cached[0] is not work:
-            cached = self._plans[index] = (work, self._build_plan(index, work))
-        return cached[1]
-
-    def _build_plan(self, index: int, work: LayerWork) -> LayerPlan:
-        choice = self._choices[index - 1]
+    def build_plan(self, index: int, work: LayerWork) -> LayerPlan:
+        choice = self.choices[index - 1]
         t = choice.tiling
-        shape = self._shapes[index - 1]
+        shape = self.shapes[index - 1]
         act = self.activation_bits
         bands = [(r, min(r + t.rows_per_tile, shape.out_h))
                  for r in range(0, shape.out_h, t.rows_per_tile)]
