@@ -8,6 +8,20 @@ exits with status 2; any other exception is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+MAX_QUOTED_CHARS = 80
+"""Characters of a bad value quoted in an error line (README "Limits")."""
+
+
+def quoted(value: object) -> str:
+    """``repr(value)`` for an error line: a long one is cut, a big collection summarised,
+    so that a message stays one short line whatever the input."""
+    if isinstance(value, (dict, list, tuple, set)) and len(value) > 16:
+        return f"<a {type(value).__name__} of {len(value):,} items>"
+    text = repr(value)
+    if len(text) > MAX_QUOTED_CHARS:
+        text = f"{text[:MAX_QUOTED_CHARS - 3]}... ({len(text):,} characters)"
+    return text
+
 
 class AccelsimError(Exception):
     """Root of all user-facing errors. ``str(err)`` is one line."""

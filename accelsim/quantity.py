@@ -17,8 +17,13 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
-_NUMBER = r"(?P<num>-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)"
-_PATTERN = re.compile(rf"^\s*{_NUMBER}\s*(?P<unit>[A-Za-z/]+)\s*$")
+from accelsim.errors import quoted
+from accelsim.limits import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT
+
+_NUMBER = r"(?P<num>-?(?P<digits>[0-9]+(?:\.[0-9]*)?)(?:[eE](?P<exp>[+-]?[0-9]+))?)"
+_PATTERN = re.compile(rf"^\s*{_NUMBER}\s*(?P<unit>[A-Za-z/]+)\s*$", re.ASCII)
+_MAX_TEXT = MAX_NUMBER_DIGITS + 32
+"""Characters of a quantity's text: its number, an exponent, spaces and a unit."""
 
 _SI = {"": 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15}
 _IEC = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
@@ -35,7 +40,7 @@ _FREQ_UNITS = {"Hz": 1, "kHz": 10**3, "KHz": 10**3, "MHz": 10**6, "GHz": 10**9}
 _OPS_UNITS = {"OPS": 1, "KOPS": 10**3, "MOPS": 10**6, "GOPS": 10**9, "TOPS": 10**12, "POPS": 10**15}
 _TIME_UNITS = {"s": 10**12, "ms": 10**9, "us": 10**6, "ns": 10**3, "ps": 1}
 _ENERGY_UNITS = {"J": 10**15, "mJ": 10**12, "uJ": 10**9, "nJ": 10**6, "pJ": 10**3, "fJ": 1}
-_POWER_UNITS = {"W": 10**9, "mW": 10**6, "uW": 10**3, "nW": 1}
+_POWER_UNITS = {"MW": 10**15, "kW": 10**12, "W": 10**9, "mW": 10**6, "uW": 10**3, "nW": 1}
 
 
 def _per_text(parse: Callable[[object], int]) -> Callable[[object], int]:
@@ -59,10 +64,18 @@ def _per_text(parse: Callable[[object], int]) -> Callable[[object], int]:
 
 def _split(text: object, example: str, what: str) -> tuple[Fraction, str]:
     if isinstance(text, bool) or not isinstance(text, str):
-        raise ValueError(f'expected {what} like "{example}", got {text!r} (a unit is required)')
+        raise ValueError(f'expected {what} like "{example}", got {quoted(text)} (a unit is '
+                         "required)")
+    if len(text) > _MAX_TEXT:
+        raise ValueError(f'expected {what} like "{example}", got {len(text):,} characters')
     match = _PATTERN.match(text)
     if not match:
         raise ValueError(f'expected {what} like "{example}", got {text!r}')
+    # Bounded before Fraction sees it: "1e100000000" would build a 300-million-bit integer.
+    digits = len(match["digits"].replace(".", "").lstrip("0"))
+    if digits > MAX_NUMBER_DIGITS or abs(int(match["exp"] or 0)) > MAX_NUMBER_EXPONENT:
+        raise ValueError(f"{what} {text!r} is out of range (at most {MAX_NUMBER_DIGITS} digits "
+                         f"and an exponent within +-{MAX_NUMBER_EXPONENT})")
     value = Fraction(match["num"])
     if value < 0:
         raise ValueError(f"{what} must not be negative, got {text!r}")

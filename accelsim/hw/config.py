@@ -8,10 +8,10 @@ unit is expected is an error, since "1" could be a byte or a megabyte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -22,8 +22,19 @@ from pydantic import (
     model_validator,
 )
 
-from accelsim.errors import ConfigError
+from accelsim.errors import ConfigError, quoted
 from accelsim.hw.energy_defaults import MAC_PRECISIONS
+from accelsim.hw.yaml_reader import read_yaml
+from accelsim.limits import (
+    MAX_ENERGY_FJ,
+    MAX_ERROR_PROBLEMS,
+    MAX_FREQUENCY_HZ,
+    MAX_OPS_PER_MAC,
+    MAX_OPS_PER_S,
+    MAX_POWER_NW,
+    MAX_RATE_BITS_PER_S,
+    MAX_SIZE_BITS,
+)
 from accelsim.quantity import (
     parse_energy_fj,
     parse_frequency_hz,
@@ -36,12 +47,36 @@ from accelsim.sim.compute.dataflow import dataflow_rule
 from accelsim.sim.compute.systolic import GROUP_MAPPINGS
 from accelsim.sim.policies import PaperPolicy, TiledPolicy
 
-SizeBits = Annotated[int, BeforeValidator(parse_size_bits), Field(gt=0)]
-RateBitsPerS = Annotated[int, BeforeValidator(parse_rate_bits_per_s), Field(gt=0)]
-OpsPerS = Annotated[int, BeforeValidator(parse_ops_per_s), Field(gt=0)]
-FrequencyHz = Annotated[int, BeforeValidator(parse_frequency_hz), Field(gt=0)]
-EnergyFj = Annotated[int, BeforeValidator(parse_energy_fj), Field(ge=0)]
-PowerNw = Annotated[int, BeforeValidator(parse_power_nw), Field(ge=0)]
+
+
+def _at_most(parse: Callable[[object], int], maximum: int, limit: str,
+             what: str) -> Callable[[object], int]:
+    """``parse``, refusing a value above ``maximum`` (written ``limit`` in messages):
+    a quantity beyond any hardware (README "Limits") is an error of the field, not
+    an overflow later in the simulation."""
+
+    def bounded(text: object) -> int:
+        value = parse(text)
+        if value > maximum:
+            raise ValueError(f"{what} {text!r} is beyond the limit of {limit} (see Limits "
+                             "in the README)")
+        return value
+
+    return bounded
+
+
+SizeBits = Annotated[int, BeforeValidator(_at_most(parse_size_bits, MAX_SIZE_BITS, "1 TiB",
+                                                   "size")), Field(gt=0)]
+RateBitsPerS = Annotated[int, BeforeValidator(_at_most(
+    parse_rate_bits_per_s, MAX_RATE_BITS_PER_S, "1 PB/s", "data rate")), Field(gt=0)]
+OpsPerS = Annotated[int, BeforeValidator(_at_most(parse_ops_per_s, MAX_OPS_PER_S,
+                                                  "1000000 TOPS", "throughput")), Field(gt=0)]
+FrequencyHz = Annotated[int, BeforeValidator(_at_most(parse_frequency_hz, MAX_FREQUENCY_HZ,
+                                                      "100 GHz", "frequency")), Field(gt=0)]
+EnergyFj = Annotated[int, BeforeValidator(_at_most(parse_energy_fj, MAX_ENERGY_FJ, "1 mJ",
+                                                   "energy")), Field(ge=0)]
+PowerNw = Annotated[int, BeforeValidator(_at_most(parse_power_nw, MAX_POWER_NW, "1 MW",
+                                                  "power")), Field(ge=0)]
 Count = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
@@ -120,7 +155,7 @@ class IdealCompute(_Strict):
 
     model: Literal["ideal"]
     throughput: OpsPerS
-    ops_per_mac: Annotated[int, Field(gt=0)] = 2
+    ops_per_mac: Annotated[int, Field(gt=0, le=MAX_OPS_PER_MAC)] = 2
 
 
 class VectorUnitConfig(_Strict):
@@ -253,8 +288,12 @@ class HwConfig(_Strict):
     energy: EnergyConfig = EnergyConfig()
 
 
+def _clip(key: str) -> str:
+    return key if len(key) <= 40 else f"{key[:37]}..."
+
+
 def _describe(error: Any) -> str:
-    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    loc = ".".join(_clip(str(part)) for part in error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{loc}: unknown key"
@@ -268,8 +307,15 @@ def _describe(error: Any) -> str:
         return f"{loc}: missing {error['ctx']['discriminator']} (which kind of unit this is)"
     message = error["msg"].removeprefix("Value error, ")
     if kind.startswith(("greater_than", "less_than", "int_", "string_", "bool_", "model_")):
-        return f"{loc}: {message}, got {error['input']!r}"
+        return f"{loc}: {message}, got {quoted(error['input'])}"
     return f"{loc}: {message}"
+
+
+def problems_line(problems: list[str]) -> str:
+    """Problems joined on one line, the first :data:`MAX_ERROR_PROBLEMS` in full."""
+    shown = "; ".join(problems[:MAX_ERROR_PROBLEMS])
+    more = len(problems) - MAX_ERROR_PROBLEMS
+    return f"{shown}; and {more:,} more" if more > 0 else shown
 
 
 def validate_hw(data: object, source: str) -> HwConfig:
@@ -280,27 +326,8 @@ def validate_hw(data: object, source: str) -> HwConfig:
     try:
         return HwConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(_describe(e) for e in exc.errors(include_url=False))
-        raise ConfigError(f"{source}: {problems}") from None
-
-
-def read_yaml(path: str | Path, what: str) -> object:
-    """Parse a YAML file (``what`` names it in errors, "sweep file" say); a missing,
-    unreadable or malformed file is one :class:`ConfigError` line."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read {what} ({exc})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
+        problems = [_describe(e) for e in exc.errors(include_url=False)]
+        raise ConfigError(f"{source}: {problems_line(problems)}") from None
 
 
 def load_hw(path: str | Path) -> HwConfig:
