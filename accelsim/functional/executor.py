@@ -11,8 +11,9 @@ residual Add as layers reading several tensors. Two datapaths:
   biases and every activation tensor on the 8-bit grids of
   :mod:`accelsim.functional.quantize`.
 
-One function per kind of layer, chosen from an explicit table: by ``op``, and
-for "eltwise" layers by the ONNX op they came from (``source_ops[0]``).
+One function per kind of layer, chosen from an explicit table: by ``op`` (an
+:class:`~accelsim.sim.ops.OpKind`), and for element-wise and data-movement
+layers by the ONNX op they came from (``source_ops[0]``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from accelsim.functional.quantize import (
     quantized_weights,
     weight_params,
 )
+from accelsim.sim.ops import MATRIX_KINDS, OpKind
 from accelsim.workload.ir import Layer, Network
 
 Params = tuple[np.ndarray | None, np.ndarray | None]  # (weights, bias) as executed
@@ -46,7 +48,8 @@ def _ints(layer: Layer, key: str) -> tuple[int, ...]:
 
 def _conv(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
     w, b = params
-    return kernels.conv2d(xs[0][0], w, b, layer.geometry)[None]  # type: ignore[arg-type]
+    return np.stack([kernels.conv2d(x, w, b, layer.geometry)  # type: ignore[arg-type]
+                     for x in xs[0]])
 
 
 def _fc(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
@@ -57,12 +60,13 @@ def _fc(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
 
 
 def _pool(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
-    x = xs[0][0]
+    x = xs[0]
     if _ints(layer, "axes") == (1, 2):  # a ReduceMean over NHWC's spatial axes
-        x = x.transpose(2, 0, 1)
+        x = x.transpose(0, 3, 1, 2)
     mode = str(layer.attr("mode", "max" if "Max" in layer.source_ops[0] else "avg"))
     include = bool(_int(layer, "count_include_pad", 1))
-    return kernels.pool2d(x, layer.geometry, mode, include)[None]  # type: ignore[arg-type]
+    return np.stack([kernels.pool2d(image, layer.geometry, mode, include)  # type: ignore[arg-type]
+                     for image in x])
 
 
 def _softmax(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
@@ -114,20 +118,22 @@ def _identity(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndar
     return xs[0]
 
 
-BY_OP: Mapping[str, LayerFn] = {
-    "conv": _conv, "depthwise": _conv, "pointwise": _conv, "fc": _fc, "pool": _pool,
-    "softmax": _softmax}
+BY_OP: Mapping[OpKind, LayerFn] = {
+    OpKind.CONV: _conv, OpKind.DEPTHWISE: _conv, OpKind.POINTWISE: _conv, OpKind.FC: _fc,
+    OpKind.POOL: _pool, OpKind.SOFTMAX: _softmax}
 BY_SOURCE_OP: Mapping[str, LayerFn] = {
     **{op: _binary for op in _BINARY}, "BatchNormalization": _batchnorm, "Concat": _concat,
     "Split": _slice, "Slice": _slice, "Transpose": _transpose, "QuantizeLinear": _identity,
     **{op: _identity for op in ("Relu", "Clip", "HardSwish", "HardSigmoid", "Sigmoid",
                                 "LeakyRelu")}}
-_WEIGHTED = ("conv", "depthwise", "pointwise", "fc")
+_WINDOWED = frozenset({OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.POOL})
+_BY_SOURCE = frozenset({OpKind.ELTWISE, OpKind.MOVEMENT})
+"""Kinds whose function is chosen by the ONNX op the layer came from."""
 
 
 def layer_function(layer: Layer) -> LayerFn | None:
-    if layer.op == "eltwise":
-        return BY_SOURCE_OP.get(layer.source_ops[0])
+    if layer.op in _BY_SOURCE:
+        return BY_SOURCE_OP.get(layer.source_ops[0]) if layer.source_ops else None
     return BY_OP.get(layer.op)
 
 
@@ -135,9 +141,9 @@ def require_executable(network: Network) -> None:
     """A :class:`ModelError` naming the first layer the executor cannot run (no weights or
     geometry, as in a layer table, or an op it has no function for)."""
     for layer in network.layers:
-        missing = ((layer.op in _WEIGHTED and layer.weights is None)
-                   or (layer.op in ("conv", "depthwise", "pointwise", "pool")
-                       and layer.geometry is None))
+        missing = ((layer.op in MATRIX_KINDS and layer.op != OpKind.MATMUL
+                    and layer.weights is None)
+                   or (layer.op in _WINDOWED and layer.geometry is None))
         if missing:
             raise ModelError(f"{network.source}: layer {layer.name!r} ({layer.op}) has no "
                              "weights or geometry to execute; expected a model from an ONNX "
@@ -160,7 +166,7 @@ def _params(layer: Layer, xs: Sequence[np.ndarray], int8: Int8Datapath | None,
         return w, b
     if w is not None:
         w, grid = quantized_weights(w, layer.weight_quant)
-        if b is not None and layer.op in _WEIGHTED and input_scale is not None:
+        if b is not None and layer.op in MATRIX_KINDS and input_scale is not None:
             return w, quantized_bias(b, input_scale, grid)
     if b is not None:  # a per-channel shift or a constant operand: 8 bits, per tensor
         b = fake_quant(b, weight_params(b))

@@ -11,10 +11,12 @@ bottom, right), stride, dilation and groups come from the layer's
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from accelsim.sim.work import ConvGeometry
+from accelsim.workload.activations import Activation, ActivationKind
 
 
 def _padded(x: np.ndarray, g: ConvGeometry, fill: float,
@@ -85,28 +87,43 @@ def softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _args(name: str) -> list[float]:
-    return [float(v) for v in name[name.index("(") + 1:-1].split(",")]
+def _relu(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    return np.maximum(y, 0)
 
 
-def activation(y: np.ndarray, name: str | None) -> np.ndarray:
-    """Apply a fused activation by its IR name ("relu", "clip(0,6)", "hardswish", ...)."""
-    if name is None:
+def _clip(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    lo, hi = params
+    return np.clip(y, lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None)
+
+
+def _hardswish(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    return y * np.clip(y / 6 + 0.5, 0, 1)
+
+
+def _hardsigmoid(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    alpha, beta = params
+    return np.clip(np.float32(alpha) * y + np.float32(beta), 0, 1)
+
+
+def _sigmoid(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    return 1 / (1 + np.exp(-y))
+
+
+def _leakyrelu(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    (alpha,) = params
+    return np.where(y >= 0, y, np.float32(alpha) * y)
+
+
+ACTIVATIONS: dict[ActivationKind, Callable[[np.ndarray, tuple[float, ...]], np.ndarray]] = {
+    ActivationKind.RELU: _relu, ActivationKind.CLIP: _clip,
+    ActivationKind.HARDSWISH: _hardswish, ActivationKind.HARDSIGMOID: _hardsigmoid,
+    ActivationKind.SIGMOID: _sigmoid, ActivationKind.LEAKYRELU: _leakyrelu,
+}
+"""The numpy function of each activation kind, (values, params) -> values."""
+
+
+def activation(y: np.ndarray, act: Activation | None) -> np.ndarray:
+    """Apply a fused activation (None: none), keeping ``y``'s dtype."""
+    if act is None:
         return y
-    kind = name.split("(")[0]
-    if kind == "relu":
-        return np.maximum(y, 0)
-    if kind == "clip":
-        lo, hi = _args(name)
-        return np.clip(y, lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None)
-    if kind == "hardswish":
-        return y * np.clip(y / 6 + 0.5, 0, 1)
-    if kind == "hardsigmoid":
-        alpha, beta = _args(name)
-        return np.clip(np.float32(alpha) * y + np.float32(beta), 0, 1).astype(y.dtype)
-    if kind == "sigmoid":
-        return (1 / (1 + np.exp(-y))).astype(y.dtype)
-    if kind == "leakyrelu":
-        (alpha,) = _args(name)
-        return np.where(y >= 0, y, np.float32(alpha) * y).astype(y.dtype)
-    raise ValueError(f"unknown activation {name!r}")
+    return np.asarray(ACTIVATIONS[act.kind](y, act.params), dtype=y.dtype)

@@ -3,9 +3,11 @@
 A :class:`Network` is a schedule: its layers in topological (execution) order.
 Each :class:`Layer` is one operation the accelerator executes after the
 front-end has folded what needs no execution of its own (BatchNormalization
-into the preceding convolution, Relu/Clip into it as a fused activation,
-Flatten/Reshape into the consumer). Shapes are NCHW with batch 1; a layer read
-from an explicit-size layer table has flat shapes ``(elements,)``.
+into the preceding convolution, Relu/Clip into it as a fused
+:class:`Activation`, Flatten/Reshape into the consumer). Its kind is an
+:class:`~accelsim.sim.ops.OpKind`. Shapes are the model's (NCHW feature maps,
+the batch first); a layer read from an explicit-size layer table has flat
+shapes ``(elements,)``.
 
 A network is a DAG: a layer's ``inputs`` name the ``output`` tensors of earlier
 layers (or the network input), so a tensor read by several layers (a residual
@@ -20,7 +22,10 @@ from typing import Union
 
 import numpy as np
 
+from accelsim.sim.ops import Operand, OperandRole, OpKind, VectorWork
 from accelsim.sim.work import ConvGeometry, LayerWork
+from accelsim.workload.activations import Activation
+from accelsim.workload.vector_work import combine, scaled
 
 
 AttrValue = Union[int, float, str, tuple[int, ...]]
@@ -79,14 +84,20 @@ class QuantParams:
 class Layer:
     """One executed layer.
 
-    ``op`` is the coarse kind ("conv", "depthwise", "pointwise", "fc", "pool",
-    "softmax", "eltwise", "layer"); ``source_ops`` the ONNX op types fused into
-    it, e.g. ("Conv", "BatchNormalization", "Relu"). ``weight_params`` counts
+    ``op`` is its :class:`~accelsim.sim.ops.OpKind`; ``source_ops`` the ONNX op
+    types fused into it, e.g. ("Conv", "BatchNormalization", "Relu"). ``weight_params`` counts
     kernel parameters only, ``bias_params`` biases (including the bias a folded
     BatchNormalization creates). ``weights``/``bias`` hold the folded float32
     values when the front-end has them (for functional execution); an
     "eltwise" layer with a constant operand keeps that operand in ``bias``
     (original shape; its position is ``attrs["const_input"]``).
+
+    ``input_roles`` gives each of ``inputs`` its :class:`~accelsim.sim.ops.OperandRole`
+    (empty: all activations, streamed); the B operand of an activation x
+    activation MatMul is an input in the WEIGHT role. ``activation`` is the
+    function applied on the way out, if any. ``vector_work`` is the layer's own
+    vector work (pooling's window ops, element-wise arithmetic); the fused
+    activation's is added by :meth:`work`.
 
     ``input_shapes`` is the shape of each tensor of ``inputs`` as the consuming
     node sees it, for layers with several inputs (Add, Mul, Concat); empty
@@ -99,7 +110,7 @@ class Layer:
     """
 
     name: str
-    op: str
+    op: OpKind
     source_ops: tuple[str, ...]
     inputs: tuple[str, ...]
     output: str
@@ -109,13 +120,15 @@ class Layer:
     bias_params: int
     macs: int
     geometry: ConvGeometry | None = None
-    activation: str | None = None
+    activation: Activation | None = None
     weights: np.ndarray | None = field(default=None, compare=False, repr=False)
     bias: np.ndarray | None = field(default=None, compare=False, repr=False)
     input_shapes: tuple[tuple[int, ...], ...] = ()
     attrs: tuple[tuple[str, AttrValue], ...] = ()
     output_quant: QuantParams | None = None
     weight_quant: QuantParams | None = None
+    input_roles: tuple[OperandRole, ...] = ()
+    vector_work: VectorWork = ()
 
     def attr(self, key: str, default: AttrValue | None = None) -> AttrValue | None:
         """The value of op attribute ``key``, or ``default``."""
@@ -143,13 +156,31 @@ class Layer:
     def weight_bytes(self, bits_per_param: int) -> int:
         return -(-self.weight_params * bits_per_param // 8)
 
+    def role(self, index: int) -> OperandRole:
+        """The role of input ``index``."""
+        return self.input_roles[index] if self.input_roles else OperandRole.ACTIVATION
+
+    def operands(self) -> tuple[Operand, ...]:
+        """Each input with its role and elements, then the parameters (if any)."""
+        tensors = tuple(Operand(self.role(i), prod(shape), name) for i, (name, shape)
+                        in enumerate(zip(self.inputs, self.all_input_shapes, strict=True)))
+        params = self.weight_params + self.bias_params
+        return tensors + ((Operand(OperandRole.WEIGHT, params, None),) if params else ())
+
+    def total_vector_work(self) -> VectorWork:
+        """The layer's own vector work plus its fused activation's, per output element."""
+        if self.activation is None:
+            return self.vector_work
+        return combine(self.vector_work, scaled(self.activation.vector_work, self.output_elems))
+
     def work(self) -> LayerWork:
         """The simulator's view of this layer."""
         return LayerWork(
             name=self.name, op=self.op, input_elems=self.input_elems,
             output_elems=self.output_elems, weight_params=self.weight_params,
             bias_params=self.bias_params, macs=self.macs, geometry=self.geometry,
-            inputs=self.inputs, output=self.output)
+            inputs=self.inputs, output=self.output, operands=self.operands(),
+            vector_work=self.total_vector_work())
 
 
 @dataclass(frozen=True)

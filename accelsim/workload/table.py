@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from accelsim.errors import ModelError
+from accelsim.sim.ops import OpKind
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer, Network
 
@@ -97,7 +98,7 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
     k, s, p = row.int("kernel", 1), row.int("stride", 1), row.int("padding", 0)
     name = row.text("name") or f"layer{row.number}"
     in_shape = (1, in_c, in_h, in_w)
-    common: dict[str, Any] = dict(name=name, op=kind, source_ops=(), inputs=(previous,),
+    common: dict[str, Any] = dict(name=name, op=OpKind(kind), source_ops=(), inputs=(previous,),
                                   output=name, input_shape=in_shape, bias_params=0)
     if kind == "fc":
         features = in_c * in_h * in_w
@@ -146,7 +147,7 @@ def _size_layer(row: _Row, previous: str, bits_per_element: int) -> Layer:
     layer_id = row.text("layer")
     name = row.text("name") or (f"layer{layer_id}" if layer_id.isdigit() else layer_id) \
         or f"layer{row.number}"
-    return Layer(name=name, op=op, source_ops=(), inputs=(previous,), output=name,
+    return Layer(name=name, op=OpKind(op), source_ops=(), inputs=(previous,), output=name,
                  input_shape=(elements("input_fmap_bits"),),
                  output_shape=(elements("output_fmap_bits"),),
                  weight_params=row.int("weight_params"), bias_params=0, macs=row.int("macs"))

@@ -19,6 +19,7 @@ from accelsim.hw.energy_defaults import (
 from accelsim.hw.factory import build_compute_timing, build_energy_costs
 from accelsim.quantity import parse_power_nw
 from accelsim.sim.compute import DispatchTiming, SystolicArray, VectorUnit
+from accelsim.sim.ops import VECTOR_KINDS
 
 SYSTOLIC = """\
 name: t
@@ -67,11 +68,11 @@ def test_vector_unit_takes_pool_eltwise_softmax_and_depthwise_on_request(tmp_pat
     assert isinstance(timing, DispatchTiming)
     assert isinstance(timing.vector, VectorUnit)
     assert (timing.vector.lanes, timing.vector.clock_hz) == (32, 800_000_000)
-    assert timing.vector_ops == {"pool", "eltwise", "softmax"}
+    assert timing.vector_ops == VECTOR_KINDS and {"pool", "eltwise", "softmax"} <= VECTOR_KINDS
     hw = load_hw(write(tmp_path, SYSTOLIC + "  depthwise: vector\n" + vector))
     timing = build_compute_timing(hw)
     assert isinstance(timing, DispatchTiming)
-    assert timing.vector_ops == {"pool", "eltwise", "softmax", "depthwise"}
+    assert timing.vector_ops == VECTOR_KINDS | {"depthwise"}
 
 
 def test_shipped_systolic_configs() -> None:

@@ -54,7 +54,7 @@ def test_paper_mobilenet_matches_table1_layer_by_layer() -> None:
         assert layer.bias_params == out_c  # the folded BatchNormalization
         assert layer.macs == side_out * side_out * out_c * per_group * k * k, layer.name
         assert layer.source_ops == ("Conv", "BatchNormalization", "Relu")
-        assert layer.activation == "relu"
+        assert str(layer.activation) == "relu"
         assert layer.weights is not None and layer.weights.dtype == np.float32
     assert convs[0].weight_params == 864
     assert convs[3].output_shape == (1, 64, 14, 14)  # stride 2 (the paper's tables ignore it)

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accelsim.sim.compute.timing import ComputeEstimate, ComputeTiming
+from accelsim.sim.ops import VECTOR_KINDS
 from accelsim.sim.work import LayerWork
 
-VECTOR_OPS = frozenset({"pool", "eltwise", "softmax"})
-"""Ops a vector unit takes when there is one; "depthwise" joins them on request."""
+VECTOR_OPS: frozenset[str] = frozenset(VECTOR_KINDS)
+"""Kinds a vector unit takes when there is one (every vector kind: pooling, element-wise,
+softmax, normalisation, reductions, resizing, data movement, embeddings); "depthwise"
+joins them on request."""
 
 
 class DispatchTiming:

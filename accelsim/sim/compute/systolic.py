@@ -117,11 +117,19 @@ GROUP_MAPPINGS: dict[str, GroupMapping] = {
 
 
 def group_gemm(geometry: ConvGeometry) -> GemmShape:
-    """The matrix product one group of ``geometry`` is, in SCALE-Sim's im2col view."""
+    """The matrix product one group of ``geometry`` is, in SCALE-Sim's im2col view: the
+    output pixels of every image of the batch by the window by the filters. A transposed
+    convolution is the product of its input pixels by its input channels by its filters'
+    windows (out_c/groups x kh x kw columns), whose results are then added into the
+    overlapping output windows (col2im)."""
+    g = geometry
+    if g.transposed:
+        return GemmShape(m_pixels=g.batch * g.in_h * g.in_w, k_window=g.in_channels_per_group,
+                         n_filters=g.out_channels_per_group * g.kernel_h * g.kernel_w)
     return GemmShape(
-        m_pixels=geometry.out_h * geometry.out_w,
-        k_window=geometry.kernel_h * geometry.kernel_w * geometry.in_channels_per_group,
-        n_filters=geometry.out_channels // geometry.groups,
+        m_pixels=g.batch * g.out_h * g.out_w,
+        k_window=g.kernel_h * g.kernel_w * g.in_channels_per_group,
+        n_filters=g.out_channels_per_group,
     )
 
 

@@ -70,7 +70,11 @@ def lanes_for_macs(work: LayerWork, lanes: int) -> LaneWork:
         return _elements(work.macs, lanes)
     passes = ceil_div(geometry.out_channels, lanes)
     window = geometry.kernel_h * geometry.kernel_w * geometry.in_channels_per_group
-    return LaneWork(cycles=geometry.out_h * geometry.out_w * passes * window,
+    # A transposed convolution scatters from its input pixels, a convolution gathers
+    # into its output pixels.
+    pixels = geometry.batch * (geometry.in_h * geometry.in_w if geometry.transposed
+                               else geometry.out_h * geometry.out_w)
+    return LaneWork(cycles=pixels * passes * window,
                     folds=passes, useful_ops=work.macs)
 
 
@@ -81,7 +85,7 @@ def lanes_for_pool(work: LayerWork, lanes: int) -> LaneWork:
         return _elements(work.input_elems, lanes)
     passes = ceil_div(geometry.out_channels, lanes)
     window = geometry.kernel_h * geometry.kernel_w
-    pixels = geometry.out_h * geometry.out_w
+    pixels = geometry.batch * geometry.out_h * geometry.out_w
     return LaneWork(cycles=pixels * passes * window, folds=passes,
                     useful_ops=pixels * geometry.out_channels * window)
 

@@ -66,11 +66,17 @@ class TileShape:
             return _stream_shape(max(work.input_elems, 1), max(work.output_elems, 1),
                                  activation_bits, weight_bits)
         g = work.geometry
+        # The images of a batch sit side by side: rows and their halos are per image,
+        # so a band of rows covers every image (``batch`` x the width).
+        # A transposed convolution's rows map proportionally (a stream of its channels).
         return TileShape(
-            in_c=g.in_channels, in_h=g.in_h, in_w=g.in_w, out_c=g.out_channels,
-            out_h=g.out_h, out_w=g.out_w, kernel_h=g.kernel_h, stride_h=g.stride_h,
-            dilation_h=g.dilation_h, pad_top=g.pads[0], groups=g.groups,
-            activation_bits=activation_bits, weight_bits=weight_bits)
+            in_c=g.in_channels, in_h=g.in_h, in_w=g.in_w * g.batch, out_c=g.out_channels,
+            out_h=g.out_h, out_w=g.out_w * g.batch,
+            kernel_h=1 if g.transposed else g.kernel_h,
+            stride_h=1 if g.transposed else g.stride_h,
+            dilation_h=1 if g.transposed else g.dilation_h,
+            pad_top=0 if g.transposed else g.pads[0], groups=g.groups,
+            activation_bits=activation_bits, weight_bits=weight_bits, stream=g.transposed)
 
     @property
     def input_bits(self) -> int:

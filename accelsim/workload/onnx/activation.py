@@ -2,10 +2,10 @@
 
 The activation is fused into the layer producing its input when that input
 has no other consumer (renames/reshapes in between allowed) and the layer has
-no activation yet. Names: "relu", "clip(lo,hi)" with bounds written like
-Python numbers (``clip(0,6)`` is ReLU6; a missing bound is -inf/inf; Clip(0, inf)
-is "relu"), "hardswish", "hardsigmoid(alpha,beta)", "sigmoid",
-"leakyrelu(alpha)"; :mod:`accelsim.functional` evaluates these names.
+no activation yet. Activations are :class:`~accelsim.workload.activations.Activation` records
+(relu, clip(lo, hi) with a missing bound -inf/inf and Clip(0, inf) a relu,
+hardswish, hardsigmoid(alpha, beta), sigmoid, leakyrelu(alpha));
+:mod:`accelsim.functional` evaluates them.
 Eltwise activation layers and Softmax count 0 MACs and 0 params (the
 activation is applied on the way out of the compute unit, not multiplied).
 """
@@ -16,26 +16,22 @@ import math
 
 import numpy as np
 
+from accelsim.sim.ops import OpKind
+from accelsim.workload.activations import RELU, Activation, ActivationKind, clip
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
 
-def _bound(value: float) -> str:
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return str(int(value)) if value == int(value) else repr(value)
-
-
-def fuse_or_emit_activation(node: Node, state: GraphState, activation: str) -> None:
+def fuse_or_emit_activation(node: Node, state: GraphState, activation: Activation) -> None:
     index = state.fusable_producer(node.inputs[0])
     if index is not None:
         layer = state.layer(index)
-        if layer.activation is None and layer.op != "softmax":
+        if layer.activation is None and layer.op != OpKind.SOFTMAX:
             state.fuse(index, node, activation=activation)
             return
     state.emit(Layer(
-        name=node.name, op="eltwise", source_ops=(node.op_type,),
+        name=node.name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
@@ -44,7 +40,7 @@ def fuse_or_emit_activation(node: Node, state: GraphState, activation: str) -> N
 
 @lowering("Relu")
 def lower_relu(node: Node, state: GraphState) -> None:
-    fuse_or_emit_activation(node, state, "relu")
+    fuse_or_emit_activation(node, state, RELU)
 
 
 @lowering("Clip")
@@ -58,36 +54,34 @@ def lower_clip(node: Node, state: GraphState) -> None:
             bounds.append(float(value.reshape(-1)[0]))
         else:
             bounds.append(float(node.attr(key, default)))  # type: ignore[arg-type]
-    lo, hi = bounds
-    name = "relu" if lo == 0 and hi == math.inf else f"clip({_bound(lo)},{_bound(hi)})"
-    fuse_or_emit_activation(node, state, name)
+    fuse_or_emit_activation(node, state, clip(*bounds))
 
 
-def _float_attr(node: Node, key: str, default: float) -> str:
-    """A float32 attribute by its shortest decimal (0.2, not 0.20000000298023224)."""
-    value = np.float32(node.attr(key, default))  # type: ignore[arg-type]
-    return _bound(float(str(value)))
+def _float_attr(node: Node, key: str, default: float) -> float:
+    """A float32 attribute as its shortest decimal (0.2, not 0.20000000298023224)."""
+    return float(str(np.float32(node.attr(key, default))))  # type: ignore[arg-type]
 
 
 @lowering("HardSwish")
 def lower_hardswish(node: Node, state: GraphState) -> None:
-    fuse_or_emit_activation(node, state, "hardswish")
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.HARDSWISH))
 
 
 @lowering("HardSigmoid")
 def lower_hardsigmoid(node: Node, state: GraphState) -> None:
     alpha, beta = _float_attr(node, "alpha", 0.2), _float_attr(node, "beta", 0.5)
-    fuse_or_emit_activation(node, state, f"hardsigmoid({alpha},{beta})")
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.HARDSIGMOID, (alpha, beta)))
 
 
 @lowering("Sigmoid")
 def lower_sigmoid(node: Node, state: GraphState) -> None:
-    fuse_or_emit_activation(node, state, "sigmoid")
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.SIGMOID))
 
 
 @lowering("LeakyRelu")
 def lower_leaky_relu(node: Node, state: GraphState) -> None:
-    fuse_or_emit_activation(node, state, f"leakyrelu({_float_attr(node, 'alpha', 0.01)})")
+    alpha = _float_attr(node, "alpha", 0.01)
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.LEAKYRELU, (alpha,)))
 
 
 @lowering("Softmax")
@@ -98,7 +92,7 @@ def lower_softmax(node: Node, state: GraphState) -> None:
     # Before opset 13 Softmax normalises over all axes from ``axis`` on, flattened.
     coerce = int(state.opset() < 13)
     state.emit(Layer(
-        name=node.name, op="softmax", source_ops=("Softmax",),
+        name=node.name, op=OpKind.SOFTMAX, source_ops=("Softmax",),
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,

@@ -1,4 +1,4 @@
-"""Conv -> a "conv", "depthwise" or "pointwise" layer (2-D convolutions, NCHW, batch 1).
+"""Conv -> a "conv", "depthwise" or "pointwise" layer (2-D convolutions, NCHW, any batch).
 
 The kind follows the geometry: ``groups == in_channels > 1`` is depthwise; a
 1x1 kernel with one group, stride 1 and no padding is pointwise; everything
@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from accelsim.sim.ops import OpKind
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -59,13 +60,13 @@ def window_pads(node: Node, state: GraphState, in_hw: Sequence[int], out_hw: Seq
     return begin[0], begin[1], end[0], end[1]
 
 
-def conv_kind(geometry: ConvGeometry) -> str:
+def conv_kind(geometry: ConvGeometry) -> OpKind:
     if geometry.is_depthwise:
-        return "depthwise"
+        return OpKind.DEPTHWISE
     if (geometry.groups == 1 and geometry.kernel_h == geometry.kernel_w == 1
             and geometry.stride_h == geometry.stride_w == 1 and geometry.pads == (0, 0, 0, 0)):
-        return "pointwise"
-    return "conv"
+        return OpKind.POINTWISE
+    return OpKind.CONV
 
 
 def make_geometry(node: Node, state: GraphState, **fields: object) -> ConvGeometry:
@@ -99,7 +100,7 @@ def lower_conv(node: Node, state: GraphState) -> None:
         node, state, in_channels=in_shape[1], out_channels=out_c, in_h=in_shape[2],
         in_w=in_shape[3], out_h=out_shape[2], out_w=out_shape[3], kernel_h=kh, kernel_w=kw,
         stride_h=strides[0], stride_w=strides[1], dilation_h=dilations[0],
-        dilation_w=dilations[1], pads=pads, groups=groups)
+        dilation_w=dilations[1], pads=pads, groups=groups, batch=in_shape[0])
     if in_per_group != geometry.in_channels_per_group:
         raise state.error(node, f"weight has {in_per_group} input channels per group, expected "
                                 f"{in_shape[1]} / group {groups}")

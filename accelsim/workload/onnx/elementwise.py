@@ -16,11 +16,13 @@ from math import prod
 
 import numpy as np
 
+from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
-_BIASED = ("conv", "depthwise", "pointwise", "fc")
+_BIASED = (OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.FC)
+
 
 
 def _channel_vector(const: np.ndarray, out_shape: tuple[int, ...],
@@ -52,7 +54,7 @@ def _try_fuse_bias(node: Node, state: GraphState) -> bool:
             state.shape(node, node.outputs[0]) != layer.output_shape:
         return False
     # fc outputs carry features on the last axis, convolutions on axis 1 (NCHW).
-    axis = len(layer.output_shape) - 1 if layer.op == "fc" else 1
+    axis = len(layer.output_shape) - 1 if layer.op == OpKind.FC else 1
     vector = _channel_vector(const, layer.output_shape, axis)
     if vector is None or vector.size != layer.geometry.out_channels:
         return False
@@ -72,7 +74,7 @@ def lower_binary(node: Node, state: GraphState) -> None:
     out_shape = state.shape(node, node.outputs[0])
     shapes = tuple(state.shape(node, node.inputs[i]) for i in variable)
     state.emit(Layer(
-        name=node.name, op="eltwise", source_ops=(node.op_type,),
+        name=node.name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in variable), output=node.outputs[0],
         input_shape=shapes[0], output_shape=out_shape,
         weight_params=0, bias_params=0 if const is None else int(const.size),

@@ -14,6 +14,7 @@ from math import prod
 
 import numpy as np
 
+from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.conv import make_geometry
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -34,7 +35,7 @@ def emit_fc(node: Node, state: GraphState, x: str, rows: int, weight: np.ndarray
     geometry = make_geometry(node, state, in_channels=k, out_channels=n, in_h=rows, in_w=1,
                              out_h=rows, out_w=1)
     state.emit(Layer(
-        name=node.name, op="fc", source_ops=(node.op_type,), inputs=(x,),
+        name=node.name, op=OpKind.FC, source_ops=(node.op_type,), inputs=(x,),
         output=node.outputs[0], input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=n * k,
         bias_params=0 if bias is None else n, macs=rows * k * n, geometry=geometry,

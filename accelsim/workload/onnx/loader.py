@@ -134,9 +134,7 @@ def _fix_input(model: onnx.ModelProto, label: str,
                                  f"the given input has {given[axis]}; expected them to agree")
             dim.dim_value = given[axis]
         if dim.HasField("dim_value"):
-            if axis == 0 and dim.dim_value != 1:
-                raise ModelError(f"{label}: input {value.name!r} dim 0 (batch) is "
-                                 f"{dim.dim_value}; expected batch 1")
+            pass
         elif axis == 0:
             dim.dim_value = 1  # a symbolic batch is simulated as batch 1
         else:

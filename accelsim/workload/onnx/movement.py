@@ -12,6 +12,7 @@ On constants these ops are folded by the loader (shape arithmetic).
 
 from __future__ import annotations
 
+from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import AttrValue, Layer
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
@@ -21,7 +22,7 @@ def _data_layer(node: Node, state: GraphState, name: str, output: str,
                 inputs: tuple[int, ...], attrs: dict[str, AttrValue]) -> None:
     shapes = tuple(state.shape(node, node.inputs[i]) for i in inputs)
     state.emit(Layer(
-        name=name, op="eltwise", source_ops=(node.op_type,),
+        name=name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in inputs), output=output,
         input_shape=shapes[0], output_shape=state.shape(node, output), weight_params=0,
         bias_params=0, macs=0, input_shapes=shapes if len(shapes) > 1 else (),

@@ -15,17 +15,18 @@ from math import prod
 
 import numpy as np
 
+from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
-_FOLDABLE = ("conv", "depthwise", "pointwise", "fc")
+_FOLDABLE = (OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.FC)
 
 
 def _foldable_into(state: GraphState, index: int, x_shape: tuple[int, ...],
                    channels: int) -> bool:
     layer = state.layer(index)
-    expected_rank = 2 if layer.op == "fc" else 4
+    expected_rank = 2 if layer.op == OpKind.FC else 4
     return (layer.op in _FOLDABLE and layer.activation is None and layer.weights is not None
             and len(layer.output_shape) == expected_rank and x_shape == layer.output_shape
             and layer.output_shape[1] == channels)
@@ -64,7 +65,7 @@ def lower_batchnorm(node: Node, state: GraphState) -> None:
         raise state.error(node, f"expected {channels} channels on axis 1, got shape {x_shape}")
     out_shape = state.shape(node, node.outputs[0])
     state.emit(Layer(
-        name=node.name, op="eltwise", source_ops=("BatchNormalization",),
+        name=node.name, op=OpKind.ELTWISE, source_ops=("BatchNormalization",),
         inputs=(state.activation(node, 0),), output=node.outputs[0], input_shape=x_shape,
         output_shape=out_shape, weight_params=channels, bias_params=channels,
         macs=prod(out_shape), weights=scale.astype(np.float32), bias=shift.astype(np.float32)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import AttrValue, Layer
 from accelsim.workload.onnx.conv import make_geometry, pair_attr, window_pads
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -35,11 +36,13 @@ def _emit_pool(node: Node, state: GraphState, kernel: tuple[int, int],
         node, state, in_channels=channels, out_channels=channels, in_h=in_h,
         in_w=in_w, out_h=out_h, out_w=out_w, kernel_h=kernel[0],
         kernel_w=kernel[1], stride_h=strides[0], stride_w=strides[1],
-        dilation_h=dilations[0], dilation_w=dilations[1], pads=pads, groups=channels)
+        dilation_h=dilations[0], dilation_w=dilations[1], pads=pads, groups=channels,
+        batch=in_shape[0])
     state.emit(Layer(
-        name=node.name, op="pool", source_ops=(node.op_type,), inputs=(x,),
+        name=node.name, op=OpKind.POOL, source_ops=(node.op_type,), inputs=(x,),
         output=node.outputs[0], input_shape=in_shape, output_shape=out_shape,
-        weight_params=0, bias_params=0, macs=channels * out_h * out_w * kernel[0] * kernel[1],
+        weight_params=0, bias_params=0,
+        macs=in_shape[0] * channels * out_h * out_w * kernel[0] * kernel[1],
         geometry=geometry, attrs=tuple(sorted(attrs.items()))))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accelsim.sim.compute import VECTOR_OPS, DispatchTiming, SystolicArray, VectorUnit
+from accelsim.sim.ops import OpKind
 from accelsim.sim.work import ConvGeometry, LayerWork
 
 GHZ = 1_000_000_000
@@ -27,9 +28,11 @@ def pool() -> LayerWork:
     return LayerWork("pool", "pool", 256 * 49, 256, 0, 0, 256 * 49, g)
 
 
-def test_default_routes_pool_eltwise_softmax_to_the_vector_unit() -> None:
+def test_default_routes_every_vector_kind_to_the_vector_unit() -> None:
     both = DispatchTiming(ARRAY, VECTOR)
-    assert both.vector_ops == VECTOR_OPS == {"pool", "eltwise", "softmax"}
+    assert both.vector_ops == VECTOR_OPS == {kind for kind in OpKind if kind.is_vector}
+    assert {"pool", "eltwise", "softmax", "norm", "movement"} <= VECTOR_OPS
+    assert not VECTOR_OPS & {"conv", "depthwise", "pointwise", "fc", "matmul"}
     assert both.estimate(pool()) == VECTOR.estimate(pool())
     assert both.estimate(pool()).unit == "vector"
     for layer in (pointwise(), depthwise()):
