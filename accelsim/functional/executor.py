@@ -59,6 +59,20 @@ def _fc(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
     return y if b is None else y + b
 
 
+def _matmul(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
+    """A @ B of two activations (Gemm's transposes and alpha from ``attrs``), plus the bias."""
+    a, b = xs
+    if _int(layer, "transA", 0):
+        a = a.T
+    if _int(layer, "transB", 0):
+        b = b.T
+    y = np.matmul(a, b)
+    alpha = float(layer.attr("alpha", 1.0))  # type: ignore[arg-type]
+    if alpha != 1.0:
+        y = y * np.float32(alpha)
+    return y if params[1] is None else y + params[1]
+
+
 def _pool(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
     x = xs[0]
     if _ints(layer, "axes") == (1, 2):  # a ReduceMean over NHWC's spatial axes
@@ -120,7 +134,7 @@ def _identity(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndar
 
 BY_OP: Mapping[OpKind, LayerFn] = {
     OpKind.CONV: _conv, OpKind.DEPTHWISE: _conv, OpKind.POINTWISE: _conv, OpKind.FC: _fc,
-    OpKind.POOL: _pool, OpKind.SOFTMAX: _softmax}
+    OpKind.MATMUL: _matmul, OpKind.POOL: _pool, OpKind.SOFTMAX: _softmax}
 BY_SOURCE_OP: Mapping[str, LayerFn] = {
     **{op: _binary for op in _BINARY}, "BatchNormalization": _batchnorm, "Concat": _concat,
     "Split": _slice, "Slice": _slice, "Transpose": _transpose, "QuantizeLinear": _identity,
