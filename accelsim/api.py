@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from accelsim.hw.config import HwConfig
 from accelsim.hw.factory import build_accelerator, build_ddr3_model, build_policy
@@ -55,6 +56,38 @@ def run_dram_trace(hw: HwConfig, trace: str | Path, serial: bool = False) -> Dra
     stats = model.run_trace(parse_trace(trace), serial=serial)
     return DramTraceResult(hw.name, model.spec.name, str(trace), serial,
                            model.spec.peak_bandwidth_bytes_per_s, stats)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A column to minimise: its ``name`` as asked, the file ``column`` and the
+    ``unit`` of its numbers ("" when the column holds plain numbers)."""
+
+    name: str
+    column: str
+    unit: str = ""
+
+    @property
+    def label(self) -> str:
+        shown = self.column if self.name == self.column else f"{self.name} ({self.column})"
+        return f"{shown} ({self.unit})" if self.unit else shown
+
+
+@dataclass(frozen=True)
+class ParetoResult:
+    """A sweep's Pareto front (``accelsim.explore.pareto_front``): the valid designs of
+    a results file, their objective values, and which are on the front.
+
+    ``values[i]`` are the objectives of ``rows[i]``; ``front`` indexes the
+    optimal rows, sorted by the first objective; ``skipped`` counts rows left
+    out (invalid designs); ``axes`` are the swept columns."""
+
+    objectives: tuple[Objective, ...]
+    axes: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    values: tuple[tuple[float, ...], ...]
+    front: tuple[int, ...]
+    skipped: int
 
 
 def _repo_file(*parts: str) -> Path:

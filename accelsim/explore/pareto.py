@@ -6,16 +6,16 @@ all objectives and strictly better on one; designs with equal objectives are
 all kept. Columns may be result figures or swept values: sizes, rates and
 throughputs written with units ("256 KB", "1 TOPS") count as numbers (sizes in
 bytes, rates in bits/s, throughputs in ops/s, clocks in Hz). Short names:
-``latency`` (seconds), ``energy`` (pJ, when the runs have it), ``ddr`` (bytes).
+``latency`` (``performance_s``, seconds), ``energy`` (pJ, when the runs have it), ``ddr`` (bytes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from accelsim.api import Objective, ParetoResult
 from accelsim.errors import AccelsimError, ConfigError
 from accelsim.explore.results import read_results
 from accelsim.explore.rows import OK
@@ -27,45 +27,14 @@ from accelsim.quantity import (
 )
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "latency": ("latency_s",),
-    "energy": ("energy_pj", "energy_total_pj", "total_energy_pj"),
+    "latency": ("performance_s", "latency_s"),  # latency_s: results files before schema 2
+    "energy": ("energy_pj", "energy_total_pj"),
     "ddr": ("ddr_bytes",),
     "traffic": ("ddr_bytes",),
 }
 _UNITS: tuple[tuple[str, Callable[[object], int], int], ...] = (
     ("bytes", parse_size_bits, 8), ("bits/s", parse_rate_bits_per_s, 1),
     ("ops/s", parse_ops_per_s, 1), ("Hz", parse_frequency_hz, 1))
-
-
-@dataclass(frozen=True)
-class Objective:
-    """A column to minimise: its ``name`` as asked, the file ``column`` and the
-    ``unit`` of its numbers ("" when the column holds plain numbers)."""
-
-    name: str
-    column: str
-    unit: str = ""
-
-    @property
-    def label(self) -> str:
-        shown = self.column if self.name == self.column else f"{self.name} ({self.column})"
-        return f"{shown} ({self.unit})" if self.unit else shown
-
-
-@dataclass(frozen=True)
-class ParetoResult:
-    """Valid designs of a results file, their objective values, and which are on the front.
-
-    ``values[i]`` are the objectives of ``rows[i]``; ``front`` indexes the
-    optimal rows, sorted by the first objective; ``skipped`` counts rows left
-    out (invalid designs); ``axes`` are the swept columns."""
-
-    objectives: tuple[Objective, ...]
-    axes: tuple[str, ...]
-    rows: tuple[dict[str, Any], ...]
-    values: tuple[tuple[float, ...], ...]
-    front: tuple[int, ...]
-    skipped: int
 
 
 def resolve(name: str, columns: Sequence[str]) -> str:

@@ -160,6 +160,8 @@ class ResultsWriter:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):  # a list of layers: space-separated numbers
+        return " ".join(str(v) for v in value)
     if isinstance(value, str):
         return " ".join(value.split()) if ("\n" in value or "\r" in value) else value
     return value

@@ -1,4 +1,8 @@
-"""Results to files (CSV, JSON), written atomically: a file is whole or absent."""
+"""Results as file contents (CSV, JSON), in the columns of :mod:`accelsim.schema`.
+
+These functions return text; the command that writes files does so through
+:mod:`accelsim.outputs` (temporary files renamed into place all together).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from accelsim.api import RunResult
-from accelsim.report.rows import COLUMNS, layer_rows, seconds, totals
+from accelsim.figures import layer_rows, occupancy_rows, run_totals, step_rows
+from accelsim.schema import LAYER_COLUMNS, SCHEMA_VERSION, names
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder,
-    so that readers see the old file or the whole new one, never a part."""
+    """Write ``content`` to ``path`` through a temporary file in the same folder."""
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -29,28 +34,38 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         raise
 
 
-def to_csv(run: RunResult) -> str:
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: a list of layers as space-separated numbers."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return value
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(layer_rows(run))
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
+def to_csv(run: RunResult) -> str:
+    """One row per layer (:data:`accelsim.schema.LAYER_COLUMNS`)."""
+    return csv_text(names(LAYER_COLUMNS), layer_rows(run))
+
+
 def to_json_document(run: RunResult) -> dict[str, Any]:
+    """The whole run (:data:`accelsim.schema.JSON_KEYS`)."""
+    from accelsim import __version__
+
     return {
+        "schema_version": SCHEMA_VERSION, "accelsim_version": __version__,
         "model": run.model_name, "model_source": run.model_source, "hw": run.hw_name,
         "policy": run.policy, "activation_bits": run.activation_bits,
-        "totals": totals(run),
+        "totals": run_totals(run),
         "layers": layer_rows(run),
-        "steps": [
-            {"layer": s.layer, "unit": s.unit, "action": s.action, "label": s.label,
-             "tensor": s.tensor, "spill": s.spill,
-             "bits": s.bits, "start_ps": s.start_ps, "end_ps": s.end_ps,
-             "start_s": seconds(s.start_ps), "end_s": seconds(s.end_ps)}
-            for s in run.sim.steps
-        ],
-        "sram_occupancy": [{"time_ps": t, "bits": b} for t, b in run.sim.sram_occupancy],
+        "steps": step_rows(run),
+        "sram_occupancy": occupancy_rows(run),
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from accelsim.explore.pareto import ParetoResult
+from accelsim.api import ParetoResult
 
 
 def _cell(value: Any) -> str:

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from accelsim.api import RunResult
 from accelsim.quantity import format_bits
-from accelsim.report.rows import bytes_of, seconds
+from accelsim.figures import bytes_of, seconds
 from accelsim.sim.results import LayerResult
 
 SPILL_MARK = "SPILL"

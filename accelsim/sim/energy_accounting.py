@@ -37,6 +37,7 @@ from accelsim.sim.dram.ddr3 import CommandCounts
 from accelsim.sim.energy import EnergyBreakdown, EnergyCosts, layer_energy
 from accelsim.sim.frozen import make
 from accelsim.sim.records import StepRecord
+from accelsim.sim.units import bytes_of
 from accelsim.sim.work import LayerWork
 
 ESTIMATE_ROW_BYTES = 8192
@@ -122,11 +123,6 @@ class LayerEvents:
 
 NO_EVENTS = LayerEvents(0, 0, 0, 0, 0, 0, 0, 0)
 """What a layer reports when energy is not accounted."""
-
-
-def bytes_of(bits: int) -> int:
-    """Whole bytes that hold ``bits``."""
-    return -(-bits // 8)
 
 
 def compute_sram_bytes(work: LayerWork, activation_bits: int,

@@ -12,6 +12,7 @@ from accelsim.sim.energy_accounting import NO_EVENTS, EnergyAccounting, charge, 
 from accelsim.sim.frozen import make
 from accelsim.sim.policies.base import LayerAccount
 from accelsim.sim.records import StepRecord
+from accelsim.sim.units import bytes_of
 from accelsim.sim.work import LayerWork
 
 
@@ -149,9 +150,9 @@ def layer_result(index: int, work: LayerWork, account: LayerAccount,
         if r.unit == "ddr":
             movement_ps += r.end_ps - r.start_ps
             if action == "read":
-                read_bytes.append(-(-r.bits // 8))
+                read_bytes.append(bytes_of(r.bits))
             elif action == "write":
-                write_bytes.append(-(-r.bits // 8))
+                write_bytes.append(bytes_of(r.bits))
         elif r.unit == "compute":
             compute_ps += r.end_ps - r.start_ps
     events = (transfer_events(work, read_bytes, write_bytes, window_ps[0], window_ps[1], energy,

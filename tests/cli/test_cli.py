@@ -23,7 +23,8 @@ def test_run_prints_both_tables_and_the_overflow(tmp_path: Path) -> None:
     assert "SRAM overflowed at layer 23" in out
     rows = list(csv.DictReader((tmp_path / "r.csv").open()))
     assert len(rows) == 30
-    for column in ("layer", "name", "op", "input_fmap_bits", "output_fmap_bits", "weight_params",
+    for column in ("model", "hw", "layer", "layer_name", "op", "input_fmap_bits",
+                   "output_fmap_bits", "weight_params",
                    "macs", "internal_memory_bits", "data_movement_bits", "spill",
                    "data_movement_s", "compute_s", "performance_s"):
         assert column in rows[0]

@@ -61,7 +61,8 @@ def test_conv_cycles_and_folds_are_scalesims(array_run) -> None:
     assert [r["layer"] for r in convs] == [str(i) for i in range(1, 28)]
     stalled = 0
     for row, expected in zip(convs, ref):
-        assert row["name"].split("/")[-2] in expected["layer"], (row["name"], expected["layer"])
+        assert row["layer_name"].split("/")[-2] in expected["layer"], \
+            (row["layer_name"], expected["layer"])
         assert int(row["macs"]) == int(expected["macs"])
         assert int(row["compute_cycles"]) == \
             int(expected["compute_cycles"]) - int(expected["stall_cycles"])
@@ -77,9 +78,9 @@ def test_depthwise_on_the_array_is_under_one_percent_utilised(array_run) -> None
     stdout, rows, _ = array_run
     depthwise = [r for r in rows if r["op"] == "depthwise"]
     assert len(depthwise) == 13
-    assert all(float(r["utilization"]) < 0.01 for r in depthwise)
+    assert all(float(r["compute_utilization"]) < 0.01 for r in depthwise)
     pointwise = [r for r in rows if r["op"] == "pointwise"]
-    assert all(float(r["utilization"]) > 0.3 for r in pointwise)
+    assert all(float(r["compute_utilization"]) > 0.3 for r in pointwise)
     assert "util %" in stdout and "cycles" in stdout and "Compute: " in stdout
     assert "depthwise on the array" in stdout
 
@@ -89,11 +90,11 @@ def test_vector_unit_makes_depthwise_layers_faster(array_run, vector_run) -> Non
     stdout, on_vector, vector_doc = vector_run
     assert len(on_array) == len(on_vector)
     for a, v in zip(on_array, on_vector):
-        assert a["name"] == v["name"]
+        assert a["layer_name"] == v["layer_name"]
         if a["op"] == "depthwise":
             assert v["compute_unit"] == "vector"
             assert int(v["compute_ps"]) < int(a["compute_ps"]) / 3
-            assert float(v["utilization"]) > 0.99
+            assert float(v["compute_utilization"]) > 0.99
         elif a["op"] in ("pool", "softmax"):
             assert v["compute_unit"] == "vector"
         else:

@@ -121,7 +121,7 @@ def test_thousand_points_killed_resumed_on_dask_and_pareto(tmp_path: Path, clust
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     front = rows_of(tmp_path / "front.csv")
     assert 1 <= len(front) < 1000
-    sizes = [float(r["latency_s"]) for r in front]
+    sizes = [float(r["performance_s"]) for r in front]
     assert sizes == sorted(sizes, reverse=True)  # a front: more SRAM, less latency
     svg = tmp_path / "front.svg"
     if any(c.startswith("energy") for c in rows[0]):
@@ -165,7 +165,7 @@ def test_ddr3_sweep_with_invalid_points_and_parquet(tmp_path: Path) -> None:
     rows = rows_of(out)
     assert len(rows) == 8
     ok = [r for r in rows if r["status"] == "ok"]
-    assert len(ok) == 4 and len({r["latency_ps"] for r in ok}) == 4
+    assert len(ok) == 4 and len({r["performance_ps"] for r in ok}) == 4
     assert all(int(r["ddr_read_bytes"]) > 0 for r in ok)
     import pyarrow.parquet as pq
 

@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Protocol
 
+from accelsim.sim.units import PS_PER_S
 from accelsim.sim.work import LayerWork
-
-PS_PER_S = 10**12
-"""Picoseconds per second: the simulator's time base."""
 
 UNITS = ("array", "vector", "ideal")
 """Names a :class:`ComputeEstimate` may carry in ``unit``."""
