@@ -45,3 +45,8 @@ class TraceError(AccelsimError):
 
 class ResultTableError(AccelsimError):
     """A result table given to ``accelsim diff`` cannot be compared."""
+
+
+class OutputError(AccelsimError):
+    """An output file cannot be written (a missing folder, a full disk, a read-only
+    folder) or would overwrite one of the command's inputs."""

@@ -63,3 +63,8 @@ def test_only_hw_meets_yaml_and_pydantic() -> None:
         if module.startswith("hw/"):
             continue
         assert not any(n.split(".")[0] in {"yaml", "pydantic"} for n in names), module
+
+
+def test_reports_do_not_import_the_explorer() -> None:
+    for module, names in modules("report").items():
+        assert not any(n.startswith("accelsim.explore") for n in names), f"report/{module}"

@@ -135,6 +135,8 @@ def test_sweep_rows_parquet_and_pareto_have_the_run_columns(
             assert cell == str(value), name
     table = pq.read_table(parquet)
     assert tuple(table.column_names) == expected
+    assert table.schema.metadata[b"accelsim_schema_version"] == str(SCHEMA_VERSION).encode()
+    assert str(table.schema.field("overflow_layer_name").type) == "string"
     accelsim("pareto", str(out), "--x", "sram.size", "--y", "latency", "--csv", str(front),
              check=0)
     with front.open(newline="") as handle:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -40,20 +39,3 @@ def user_errors() -> Iterator[None]:
         yield
     except AccelsimError as exc:
         raise fail(str(exc)) from None
-
-
-def check_output_path(path: Path | None, option: str) -> None:
-    """Refuse an output path whose folder does not exist, before any work is done."""
-    if path is not None and not path.resolve().parent.is_dir():
-        raise AccelsimError(f"{option} {path}: folder {path.parent} does not exist")
-    if path is not None and path.is_dir():
-        raise AccelsimError(f"{option} {path}: is a folder, expected a file path")
-
-
-def write_output(path: Path, render: Callable[[], str | bytes]) -> None:
-    from accelsim.report.export import write_atomic
-
-    try:
-        write_atomic(path, render())
-    except OSError as exc:
-        raise AccelsimError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import check_output_path, console, user_errors, write_output
+from accelsim.cli.common import console, user_errors
 
 
 def dram(
@@ -23,15 +23,16 @@ def dram(
     from accelsim.api import run_dram_trace
     from accelsim.errors import ConfigError
     from accelsim.hw.config import load_hw
+    from accelsim.outputs import Outputs
     from accelsim.report.dram_view import dram_json, dram_table
 
-    with user_errors():
-        check_output_path(json_path, "--json")
+    with user_errors(), Outputs(hw, trace) as out:
+        out.add("--json", json_path)
         hw_config = load_hw(hw)
         if hw_config.dram.model != "ddr3":
             raise ConfigError(f"{hw}: dram.model: a DRAM trace needs 'ddr3', got "
                               f"{hw_config.dram.model!r}")
         result = run_dram_trace(hw_config, trace, serial=serial)
         if json_path is not None:
-            write_output(json_path, lambda: dram_json(result))
+            out.write(json_path, lambda: dram_json(result))
     console.print(dram_table(result))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from accelsim.cli.common import check_output_path, console, user_errors, write_output
+from accelsim.cli.common import console, user_errors
 
 app = typer.Typer(help="Build the models accelsim ships, bit for bit.", no_args_is_help=True)
 
@@ -20,10 +20,11 @@ def mobilenet(
     seed: Annotated[int, typer.Option(help="Seed of the weights and BN statistics.")] = 0,
 ) -> None:
     """The paper's MobileNet (Table 1) for CIFAR-10, Conv+BN+Relu as exporters write it."""
+    from accelsim.outputs import Outputs
     from accelsim.workload.zoo import mobilenet_onnx_bytes
 
-    with user_errors():
-        check_output_path(output, "--output")
+    with user_errors(), Outputs() as out:
+        out.add("--output", output)
         data = mobilenet_onnx_bytes(alpha=alpha, rho=rho, seed=seed)
-        write_output(output, lambda: data)
+        out.write(output, data)
     console.print(f"wrote {output} ({len(data):,} bytes; alpha {alpha}, rho {rho}, seed {seed})")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import check_output_path, console, user_errors, write_output
+from accelsim.cli.common import console, user_errors
 
 
 def pareto(
@@ -26,18 +26,21 @@ def pareto(
 ) -> None:
     """Print the designs no other design beats on every objective (all minimised)."""
     from accelsim.explore import pareto_of_file
+    from accelsim.outputs import Outputs
     from accelsim.report.pareto_view import pareto_csv, pareto_table
 
-    with user_errors():
-        check_output_path(plot, "--plot")
-        check_output_path(csv_path, "--csv")
+    with user_errors(), Outputs(results) as out:
+        out.add("--plot", plot)
+        out.add("--csv", csv_path)
+        if plot is not None:
+            from accelsim.report.plots import check_plot_path, figure_bytes, pareto_plot
+
+            fmt = check_plot_path(plot)
         result = pareto_of_file(results, [x, *y])
         if plot is not None:
-            from accelsim.report.plots import pareto_plot
-
-            pareto_plot(result, plot)
+            out.write(plot, figure_bytes(pareto_plot(result), fmt))
         if csv_path is not None:
-            write_output(csv_path, lambda: pareto_csv(result))
+            out.write(csv_path, lambda: pareto_csv(result))
     console.print(pareto_table(result))
     if result.skipped:
         console.print(f"{result.skipped:,} invalid designs left out")

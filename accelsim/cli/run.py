@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import check_output_path, console, user_errors, write_output
+from accelsim.cli.common import console, user_errors
 
 
 def run(
@@ -33,25 +33,26 @@ def run(
     from accelsim.report.export import to_csv, to_json
     from accelsim.report.tables import run_report
     from accelsim.report.trace import chrome_trace_json
+    from accelsim.outputs import Outputs
     from accelsim.workload import load_model
 
-    with user_errors():
-        check_output_path(csv_path, "--csv")
-        check_output_path(json_path, "--json")
-        check_output_path(timeline, "--timeline")
+    with user_errors(), Outputs(hw, model) as out:
+        out.add("--csv", csv_path)
+        out.add("--json", json_path)
+        out.add("--timeline", timeline)
         hw_config = load_hw(hw)
         network = load_model(model if model is not None else bundled_model_path())
         result = simulate(network, hw_config)
-        if csv_path is not None:
-            write_output(csv_path, lambda: to_csv(result))
-        if json_path is not None:
-            write_output(json_path, lambda: to_json(result))
-        if timeline is not None:
-            write_output(timeline, lambda: chrome_trace_json(result))
-        if verify:
+        if verify:  # before any file is written: a model it cannot run leaves none
             from accelsim.functional import verify_network
 
             check = verify_network(network, network.source)
+        if csv_path is not None:
+            out.write(csv_path, lambda: to_csv(result))
+        if json_path is not None:
+            out.write(json_path, lambda: to_json(result))
+        if timeline is not None:
+            out.write(timeline, lambda: chrome_trace_json(result))
     if not quiet:
         console.print(run_report(result))
     if verify:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import check_output_path, console, user_errors
+from accelsim.cli.common import console, user_errors
 
 if TYPE_CHECKING:
     from accelsim.explore import SweepSummary
@@ -56,12 +56,13 @@ def sweep(
         preload,
         make_executor,
         run_sweep,
-        write_parquet,
     )
+    from accelsim.explore.results import parquet_bytes
+    from accelsim.outputs import Outputs
 
-    with user_errors():
-        check_output_path(out, "--out")
-        check_output_path(parquet, "--parquet")
+    with user_errors(), Outputs(hw, sweep_file, model) as outputs:
+        outputs.add("--out", out)  # appended as points finish, not staged: checked only
+        outputs.add("--parquet", parquet)
         space = build_space(hw=hw, sweep_file=sweep_file, model=model, sets=sets or (),
                             sample_n=sample, seed=seed)
         preload(space)
@@ -84,7 +85,7 @@ def sweep(
         finally:
             pool.close()
         if parquet is not None:
-            write_parquet(out, parquet)
+            outputs.write(parquet, parquet_bytes(out))
     _report(summary)
     if summary.interrupted:
         raise typer.Exit(code=130)

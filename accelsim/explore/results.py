@@ -27,6 +27,7 @@ from typing import Any
 
 from accelsim.errors import AccelsimError, ConfigError
 from accelsim.explore.rows import ID_COLUMNS, OK, STATUS_COLUMNS
+from accelsim.schema import RUN_COLUMNS, SCHEMA_VERSION, SWEEP_COLUMNS
 
 
 class ResultsFileError(AccelsimError):
@@ -204,13 +205,33 @@ def _number(text: str | None) -> Any:
         return text
 
 
-def write_parquet(csv_path: Path, parquet_path: Path) -> None:
-    """Copy a results CSV to Parquet (needs pyarrow: ``pip install accelsim[parquet]``)."""
+def parquet_bytes(csv_path: Path) -> bytes:
+    """A results CSV as Parquet (needs pyarrow: ``pip install accelsim[parquet]``): the
+    same columns, numbers typed, text columns of the schema kept as text, and the
+    schema version in the file's metadata (``accelsim_schema_version``)."""
     pa_csv, pq = _pyarrow()
-    table = pa_csv.read_csv(str(csv_path))
-    tmp = parquet_path.with_name(f".{parquet_path.name}.tmp")
-    pq.write_table(table, str(tmp))
-    os.replace(tmp, parquet_path)
+    import pyarrow as pa
+
+    text = {c.name: pa.string() for c in (*RUN_COLUMNS, *SWEEP_COLUMNS)
+            if c.unit in ("text", "layers")}
+    try:
+        table = pa_csv.read_csv(str(csv_path),
+                                convert_options=pa_csv.ConvertOptions(column_types=text))
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ResultsFileError(f"{csv_path}: cannot copy to Parquet ({exc})") from None
+    table = table.replace_schema_metadata({"accelsim_schema_version": str(SCHEMA_VERSION)})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def write_parquet(csv_path: Path, parquet_path: Path) -> None:
+    """Copy a results CSV to a Parquet file (written whole, or not at all)."""
+    from accelsim.outputs import Outputs
+
+    with Outputs(csv_path) as out:
+        out.add("--parquet", parquet_path)
+        out.write(parquet_path, parquet_bytes(csv_path))
 
 
 def _read_parquet(path: Path) -> tuple[tuple[str, ...], list[dict[str, Any]]]:

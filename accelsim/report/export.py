@@ -9,29 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from accelsim.api import RunResult
 from accelsim.figures import layer_rows, occupancy_rows, run_totals, step_rows
 from accelsim.schema import LAYER_COLUMNS, SCHEMA_VERSION, names
-
-
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def csv_cell(value: Any) -> Any:

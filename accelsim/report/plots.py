@@ -1,4 +1,9 @@
-"""Pictures of results, drawn with matplotlib's Agg backend (no display needed).
+"""Pictures of results as matplotlib Figures; the caller decides where they go.
+
+Figures are made with ``matplotlib.figure.Figure`` directly, never through
+pyplot, so drawing one neither needs a display nor changes the backend of the
+program that asked (a notebook keeps its own). :func:`figure_bytes` renders
+one as PNG, SVG or PDF for a file.
 
 matplotlib is an optional extra (``pip install 'accelsim[plot]'``): only
 pictures need it, and it is a large install for a simulator; without it a
@@ -7,37 +12,49 @@ plot request is one clear error line.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from accelsim.errors import AccelsimError
-from accelsim.explore.pareto import ParetoResult
+from accelsim.api import ParetoResult
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _pyplot() -> Any:
+def new_figure(width_in: float = 6.4, height_in: float = 4.8) -> Any:
+    """An empty ``matplotlib.figure.Figure`` (no pyplot, no backend change)."""
     try:
-        import matplotlib
+        from matplotlib.figure import Figure
     except ImportError:
-        raise AccelsimError("--plot needs matplotlib: pip install 'accelsim[plot]'") from None
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+        raise AccelsimError("plots need matplotlib: pip install 'accelsim[plot]'") from None
+    return Figure(figsize=(width_in, height_in))
 
 
-def pareto_plot(result: ParetoResult, path: Path) -> None:
-    """Every valid design as a grey dot, the Pareto-optimal ones in red joined by
-    their staircase; one panel per objective after the first, against the first.
-    The format follows the suffix (PNG, SVG or PDF)."""
-    path = Path(path)
-    if path.suffix.lower() not in PLOT_SUFFIXES:
-        raise AccelsimError(f"--plot {path}: expected a file ending in "
+def check_plot_path(path: Path, option: str = "--plot") -> str:
+    """The format of a plot file by its suffix (png, svg, pdf), or one error line."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in PLOT_SUFFIXES:
+        raise AccelsimError(f"{option} {path}: expected a file ending in "
                             f"{', '.join(PLOT_SUFFIXES)}")
-    plt = _pyplot()
+    return suffix.lstrip(".")
+
+
+def figure_bytes(fig: Any, fmt: str) -> bytes:
+    """``fig`` rendered as ``fmt`` (png, svg or pdf), in memory; reproducible (no dates)."""
+    buffer = io.BytesIO()
+    metadata = {"png": {"Software": None}, "svg": {"Date": None},
+                "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
+    fig.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()
+
+
+def pareto_plot(result: ParetoResult) -> Any:
+    """Every valid design as a grey dot, the Pareto-optimal ones in red joined by
+    their staircase; one panel per objective after the first, against the first."""
     x_obj, y_objs = result.objectives[0], result.objectives[1:]
-    fig, axes = plt.subplots(1, len(y_objs), figsize=(6.4 * len(y_objs), 4.8), squeeze=False)
+    fig = new_figure(6.4 * len(y_objs), 4.8)
+    axes = fig.subplots(1, len(y_objs), squeeze=False)
     front = set(result.front)
     for k, y_obj in enumerate(y_objs, start=1):
         ax = axes[0][k - 1]
@@ -62,12 +79,7 @@ def pareto_plot(result: ParetoResult, path: Path) -> None:
         ax.legend(loc="best", fontsize="small")
     fig.suptitle("Design-space sweep: Pareto front (all objectives minimised)")
     fig.tight_layout()
-    try:
-        fig.savefig(path, format=path.suffix.lower().lstrip("."))
-    except OSError as exc:
-        raise AccelsimError(f"--plot {path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        plt.close(fig)
+    return fig
 
 
 def _spread(values: tuple[tuple[float, ...], ...], k: int) -> float:
