@@ -143,5 +143,28 @@ class VectorOp(StrEnum):
         return self is not VectorOp.COPY
 
 
+class RowDependence(StrEnum):
+    """Which input rows a band of a layer's output rows needs.
+
+    "Rows" are axis -2 of a tensor as the layer sees it (``LayerWork.output_shape``
+    and ``LayerWork.input_shapes``): H of an NCHW feature map, the sequence of a
+    (batch, sequence, features) tensor, the batch of a (batch, features) one.
+    A reshape between a producer and its consumer may move that axis: compare the
+    producer's ``output_shape`` with the consumer's view of it before relying on it.
+    """
+
+    WINDOW = "window"
+    """Output rows read a window of input rows: the geometry's kernel, stride, dilation
+    and pads (convolutions, pools; a transposed convolution scatters into a window)."""
+    SAME = "same"
+    """Output rows [a, b) read rows [a, b) of every ACTIVATION-role input that has the
+    output's row count, and the whole of the others (a broadcast operand with one row, the
+    WEIGHT-role B operand of a matmul): element-wise work, an fc or matmul row by row, a
+    softmax or normalisation over another axis, a Concat or Slice along another axis."""
+    WHOLE = "whole"
+    """A band of output rows may need any input row: a reduction or softmax over the rows,
+    a Transpose that moves them, a resize along them, an explicit-size table row."""
+
+
 VectorWork = tuple[tuple[VectorOp, int], ...]
 """Vector work as (elementary operation, how many) pairs, each operation at most once."""

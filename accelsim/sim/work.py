@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accelsim.sim.ops import Operand, OperandRole, OpKind, VectorOp, VectorWork
+from accelsim.sim.ops import Operand, OperandRole, OpKind, RowDependence, VectorOp, VectorWork
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,11 @@ class LayerWork:
     (``input_elems`` shared evenly), the parameters ``weight_params + bias_params``.
     ``input_elems`` is the elements of all activation tensors read (the B operand of
     an activation x activation product included).
+
+    ``output_shape`` and ``input_shapes`` (one per entry of ``inputs``) are the
+    tensors' shapes as the layer sees them (empty when unknown, as for table rows);
+    ``rows`` says which input rows a band of output rows needs
+    (:class:`~accelsim.sim.ops.RowDependence`; rows are axis -2 of those shapes).
     """
 
     name: str
@@ -119,6 +124,9 @@ class LayerWork:
     output: str = ""
     operands: tuple[Operand, ...] = ()
     vector_work: VectorWork = ()
+    output_shape: tuple[int, ...] = ()
+    input_shapes: tuple[tuple[int, ...], ...] = ()
+    rows: RowDependence = RowDependence.WHOLE
 
     def __post_init__(self) -> None:
         for field in ("input_elems", "output_elems", "weight_params", "bias_params", "macs"):

@@ -22,7 +22,7 @@ from typing import Union
 
 import numpy as np
 
-from accelsim.sim.ops import Operand, OperandRole, OpKind, VectorWork
+from accelsim.sim.ops import Operand, OperandRole, OpKind, RowDependence, VectorWork
 from accelsim.sim.work import ConvGeometry, LayerWork
 from accelsim.workload.activations import Activation
 from accelsim.workload.vector_work import combine, scaled
@@ -30,6 +30,13 @@ from accelsim.workload.vector_work import combine, scaled
 
 AttrValue = Union[int, float, str, tuple[int, ...]]
 """An op attribute the functional executor needs (an axis, a permutation, a pool mode)."""
+
+
+def rows_kept(rank: int, across: tuple[int, ...] = ()) -> RowDependence:
+    """SAME when a tensor of ``rank`` dims has rows (axis -2) and the op works along
+    none of them (``across``: the axes it reduces, moves or cuts, non-negative), else
+    WHOLE."""
+    return RowDependence.SAME if rank >= 2 and rank - 2 not in across else RowDependence.WHOLE
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,9 @@ class Layer:
 
     ``input_roles`` gives each of ``inputs`` its :class:`~accelsim.sim.ops.OperandRole`
     (empty: all activations, streamed); the B operand of an activation x
-    activation MatMul is an input in the WEIGHT role. ``activation`` is the
+    activation MatMul is an input in the WEIGHT role. ``rows`` says which input
+    rows a band of output rows needs (set by the lowering, which knows the op's
+    axes; WHOLE when nothing better is known). ``activation`` is the
     function applied on the way out, if any. ``vector_work`` is the layer's own
     vector work (pooling's window ops, element-wise arithmetic); the fused
     activation's is added by :meth:`work`.
@@ -129,6 +138,7 @@ class Layer:
     weight_quant: QuantParams | None = None
     input_roles: tuple[OperandRole, ...] = ()
     vector_work: VectorWork = ()
+    rows: RowDependence = RowDependence.WHOLE
 
     def attr(self, key: str, default: AttrValue | None = None) -> AttrValue | None:
         """The value of op attribute ``key``, or ``default``."""
@@ -180,7 +190,8 @@ class Layer:
             output_elems=self.output_elems, weight_params=self.weight_params,
             bias_params=self.bias_params, macs=self.macs, geometry=self.geometry,
             inputs=self.inputs, output=self.output, operands=self.operands(),
-            vector_work=self.total_vector_work())
+            vector_work=self.total_vector_work(), output_shape=self.output_shape,
+            input_shapes=self.all_input_shapes, rows=self.rows)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from accelsim.errors import ModelError
-from accelsim.sim.ops import OpKind
+from accelsim.sim.ops import OpKind, RowDependence
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer, Network
 
@@ -127,10 +127,10 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
     out_shape = (1, out_c, out_h, out_w)
     if kind == "pool":
         return Layer(**common, output_shape=out_shape, weight_params=0,
-                     macs=prod(out_shape) * k * k, geometry=geometry)
+                     macs=prod(out_shape) * k * k, geometry=geometry, rows=RowDependence.WINDOW)
     return Layer(**common, output_shape=out_shape,
                  weight_params=out_c * (in_c // groups) * k * k, macs=geometry.conv_macs,
-                 geometry=geometry)
+                 geometry=geometry, rows=RowDependence.WINDOW)
 
 
 def _size_layer(row: _Row, previous: str, bits_per_element: int) -> Layer:

@@ -78,3 +78,13 @@ def test_every_policy_runs_attention(tmp_path: Path, policy: str) -> None:
     qk = next(layer for layer in net.layers if layer.op == OpKind.MATMUL)
     assert rows[qk.name].macs == qk.macs and rows[qk.name].compute_ps > 0
     assert sum(r.macs for r in run.sim.layers) == net.total_macs
+
+
+def test_each_layer_says_which_input_rows_its_output_rows_need(tmp_path: Path) -> None:
+    net = load_model(attention(tmp_path))
+    rows = {layer.output: layer.work().rows for layer in net.layers}
+    assert rows["q"] == rows["scores"] == rows["probs"] == rows["ctx"] == "same"
+    assert rows["qh"] == rows["kt"] == rows["ctx_t"] == "whole"  # the heads move the rows
+    work = next(layer for layer in net.layers if layer.output == "scores").work()
+    assert work.output_shape == (1, H, S, S)
+    assert work.input_shapes == ((1, H, S, HEAD), (1, H, HEAD, S))

@@ -54,7 +54,7 @@ def test_paper_mobilenet_matches_table1_layer_by_layer() -> None:
         assert layer.bias_params == out_c  # the folded BatchNormalization
         assert layer.macs == side_out * side_out * out_c * per_group * k * k, layer.name
         assert layer.source_ops == ("Conv", "BatchNormalization", "Relu")
-        assert str(layer.activation) == "relu"
+        assert str(layer.activation) == "relu" and layer.rows == "window"
         assert layer.weights is not None and layer.weights.dtype == np.float32
     assert convs[0].weight_params == 864
     assert convs[3].output_shape == (1, 64, 14, 14)  # stride 2 (the paper's tables ignore it)
@@ -68,6 +68,7 @@ def test_paper_mobilenet_matches_table1_layer_by_layer() -> None:
     assert (fc.geometry.in_channels, fc.geometry.out_channels) == (256, 10)
     assert (softmax.op, softmax.macs, softmax.weight_params, softmax.output) == (
         "softmax", 0, 0, "output")
+    assert (pool.rows, fc.rows, softmax.rows) == ("window", "same", "same")  # rows: the batch
     # The schedule is a chain: each layer reads the previous layer's output.
     assert net.layers[0].inputs == ("input",)
     for before, after in zip(net.layers, net.layers[1:], strict=False):

@@ -18,7 +18,7 @@ import numpy as np
 
 from accelsim.sim.ops import OpKind
 from accelsim.workload.activations import RELU, Activation, ActivationKind, clip
-from accelsim.workload.ir import Layer
+from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
@@ -35,7 +35,7 @@ def fuse_or_emit_activation(node: Node, state: GraphState, activation: Activatio
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
-        macs=0, activation=activation))
+        macs=0, activation=activation, rows=rows_kept(len(state.shape(node, node.inputs[0])))))
 
 
 @lowering("Relu")
@@ -91,9 +91,11 @@ def lower_softmax(node: Node, state: GraphState) -> None:
     axis = int(node.attr("axis", default_axis)) % len(shape)  # type: ignore[call-overload]
     # Before opset 13 Softmax normalises over all axes from ``axis`` on, flattened.
     coerce = int(state.opset() < 13)
+    across = tuple(range(axis, len(shape))) if coerce else (axis,)
     state.emit(Layer(
         name=node.name, op=OpKind.SOFTMAX, source_ops=("Softmax",),
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
-        macs=0, attrs=(("axis", axis), ("flatten", coerce))))
+        macs=0, attrs=(("axis", axis), ("flatten", coerce)),
+        rows=rows_kept(len(shape), across)))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from accelsim.sim.ops import OpKind
+from accelsim.sim.ops import OpKind, RowDependence
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -109,4 +109,4 @@ def lower_conv(node: Node, state: GraphState) -> None:
         output=node.outputs[0], input_shape=in_shape, output_shape=out_shape,
         weight_params=int(weight.size), bias_params=0 if bias is None else out_c,
         macs=geometry.conv_macs, geometry=geometry, weights=weight.astype(np.float32),
-        bias=bias, weight_quant=state.const_quant(node.input(1))))
+        bias=bias, weight_quant=state.const_quant(node.input(1)), rows=RowDependence.WINDOW))

@@ -17,7 +17,7 @@ from math import prod
 import numpy as np
 
 from accelsim.sim.ops import OpKind
-from accelsim.workload.ir import Layer
+from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
@@ -81,4 +81,5 @@ def lower_binary(node: Node, state: GraphState) -> None:
         macs=prod(out_shape) if node.op_type in ("Mul", "Div") else 0,
         bias=None if const is None else const.astype(np.float32),
         input_shapes=shapes if len(shapes) > 1 else (),
-        attrs=() if const_index is None else (("const_input", const_index),)))
+        attrs=() if const_index is None else (("const_input", const_index),),
+        rows=rows_kept(len(out_shape))))

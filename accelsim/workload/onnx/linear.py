@@ -24,7 +24,7 @@ from math import prod
 
 import numpy as np
 
-from accelsim.sim.ops import OperandRole, OpKind
+from accelsim.sim.ops import OperandRole, OpKind, RowDependence
 from accelsim.workload.ir import AttrValue, Layer
 from accelsim.workload.onnx.conv import make_geometry
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -44,10 +44,13 @@ def emit_fc(node: Node, state: GraphState, x: str, rows: int, weight: np.ndarray
         quant = replace(quant, axis=1 - quant.axis)
     geometry = make_geometry(node, state, in_channels=k, out_channels=n, in_h=rows, in_w=1,
                              out_h=rows, out_w=1)
+    in_shape, out_shape = state.shape(node, node.inputs[0]), state.shape(node, node.outputs[0])
+    by_rows = len(in_shape) >= 2 and len(out_shape) >= 2 and in_shape[-2] == out_shape[-2]
     state.emit(Layer(
         name=node.name, op=OpKind.FC, source_ops=(node.op_type,), inputs=(x,),
-        output=node.outputs[0], input_shape=state.shape(node, node.inputs[0]),
-        output_shape=state.shape(node, node.outputs[0]), weight_params=n * k,
+        output=node.outputs[0], input_shape=in_shape, rows=RowDependence.SAME if by_rows
+        else RowDependence.WHOLE,
+        output_shape=out_shape, weight_params=n * k,
         bias_params=0 if bias is None else n, macs=rows * k * n, geometry=geometry,
         weights=weight.astype(np.float32),
         bias=None if bias is None else bias.astype(np.float32), weight_quant=quant))
@@ -78,10 +81,13 @@ def emit_matmul(node: Node, state: GraphState, a_mk: tuple[int, ...],
         rows, groups = groups * m, 1
     geometry = make_geometry(node, state, in_channels=groups * k, out_channels=groups * n,
                              in_h=rows, in_w=1, out_h=rows, out_w=1, groups=groups)
+    out_shape = state.shape(node, node.outputs[0])
+    by_rows = (len(a_shape) >= 2 and len(out_shape) >= 2 and not attrs.get("transA")
+               and a_shape[-2] == out_shape[-2])
     state.emit(Layer(
         name=node.name, op=OpKind.MATMUL, source_ops=(node.op_type,), inputs=(a, b),
-        output=node.outputs[0], input_shape=a_shape,
-        output_shape=state.shape(node, node.outputs[0]), weight_params=0,
+        output=node.outputs[0], input_shape=a_shape, output_shape=out_shape, weight_params=0,
+        rows=RowDependence.SAME if by_rows else RowDependence.WHOLE,
         bias_params=0 if bias is None else int(bias.size), macs=geometry.conv_macs,
         geometry=geometry, bias=bias, input_shapes=(a_shape, b_shape),
         input_roles=(OperandRole.ACTIVATION, OperandRole.WEIGHT),

@@ -13,20 +13,22 @@ On constants these ops are folded by the loader (shape arithmetic).
 from __future__ import annotations
 
 from accelsim.sim.ops import OpKind
-from accelsim.workload.ir import AttrValue, Layer
+from accelsim.workload.ir import AttrValue, Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
 
 def _data_layer(node: Node, state: GraphState, name: str, output: str,
-                inputs: tuple[int, ...], attrs: dict[str, AttrValue]) -> None:
+                inputs: tuple[int, ...], attrs: dict[str, AttrValue],
+                across: tuple[int, ...]) -> None:
+    """A data-movement layer; ``across``: the axes it cuts, joins or moves."""
     shapes = tuple(state.shape(node, node.inputs[i]) for i in inputs)
     state.emit(Layer(
         name=name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in inputs), output=output,
         input_shape=shapes[0], output_shape=state.shape(node, output), weight_params=0,
         bias_params=0, macs=0, input_shapes=shapes if len(shapes) > 1 else (),
-        attrs=tuple(sorted(attrs.items()))))
+        attrs=tuple(sorted(attrs.items())), rows=rows_kept(len(shapes[0]), across)))
 
 
 @lowering("Concat")
@@ -38,7 +40,7 @@ def lower_concat(node: Node, state: GraphState) -> None:
     rank = len(state.shape(node, node.outputs[0]))
     axis = int(node.attr("axis", 0)) % rank  # type: ignore[call-overload]
     _data_layer(node, state, node.name, node.outputs[0], tuple(range(len(node.inputs))),
-                {"axis": axis})
+                {"axis": axis}, (axis,))
 
 
 @lowering("Split")
@@ -53,7 +55,7 @@ def lower_split(node: Node, state: GraphState) -> None:
         if state.consumers(output):
             _data_layer(node, state, f"{node.name}:{index}", output, (0,),
                         {"axes": (axis,), "starts": (start,), "ends": (start + size,),
-                         "steps": (1,)})
+                         "steps": (1,)}, (axis,))
         start += size
 
 
@@ -80,7 +82,7 @@ def lower_slice(node: Node, state: GraphState) -> None:
         raise state.error(node, f"expected starts, ends, axes and steps of one length and "
                                 f"non-zero steps, got {starts}, {ends}, {axes}, {steps}")
     _data_layer(node, state, node.name, node.outputs[0], (0,),
-                {"axes": axes, "starts": starts, "ends": ends, "steps": steps})
+                {"axes": axes, "starts": starts, "ends": ends, "steps": steps}, axes)
 
 
 @lowering("Transpose")
@@ -102,4 +104,5 @@ def lower_transpose(node: Node, state: GraphState) -> None:
     if moved == sorted(moved):  # only size-1 axes move: the bytes keep their order
         state.alias(node.outputs[0], node.inputs[0])
         return
-    _data_layer(node, state, node.name, node.outputs[0], (0,), {"perm": perm})
+    moving = tuple(axis for axis in range(len(perm)) if perm[axis] != axis)
+    _data_layer(node, state, node.name, node.outputs[0], (0,), {"perm": perm}, moving)

@@ -16,7 +16,7 @@ from math import prod
 import numpy as np
 
 from accelsim.sim.ops import OpKind
-from accelsim.workload.ir import Layer
+from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
@@ -68,4 +68,5 @@ def lower_batchnorm(node: Node, state: GraphState) -> None:
         name=node.name, op=OpKind.ELTWISE, source_ops=("BatchNormalization",),
         inputs=(state.activation(node, 0),), output=node.outputs[0], input_shape=x_shape,
         output_shape=out_shape, weight_params=channels, bias_params=channels,
-        macs=prod(out_shape), weights=scale.astype(np.float32), bias=shift.astype(np.float32)))
+        macs=prod(out_shape), weights=scale.astype(np.float32), bias=shift.astype(np.float32),
+        rows=rows_kept(len(out_shape))))

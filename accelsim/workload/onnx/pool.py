@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accelsim.sim.ops import OpKind
+from accelsim.sim.ops import OpKind, RowDependence
 from accelsim.workload.ir import AttrValue, Layer
 from accelsim.workload.onnx.conv import make_geometry, pair_attr, window_pads
 from accelsim.workload.onnx.graph import GraphState, Node
@@ -43,7 +43,9 @@ def _emit_pool(node: Node, state: GraphState, kernel: tuple[int, int],
         output=node.outputs[0], input_shape=in_shape, output_shape=out_shape,
         weight_params=0, bias_params=0,
         macs=in_shape[0] * channels * out_h * out_w * kernel[0] * kernel[1],
-        geometry=geometry, attrs=tuple(sorted(attrs.items()))))
+        geometry=geometry, attrs=tuple(sorted(attrs.items())),
+        # A mean over NHWC's spatial axes has its geometry's rows on axis 1, not -2.
+        rows=RowDependence.WHOLE if attrs.get("axes") == (1, 2) else RowDependence.WINDOW))
 
 
 def _require_2d(node: Node, state: GraphState) -> tuple[int, ...]:

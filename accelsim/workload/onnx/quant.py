@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from accelsim.sim.ops import OpKind
-from accelsim.workload.ir import Layer
+from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
 
@@ -36,7 +36,8 @@ def lower_quantize(node: Node, state: GraphState) -> None:
     state.emit(Layer(
         name=node.name, op=OpKind.ELTWISE, source_ops=("QuantizeLinear",), inputs=(x,),
         output=node.outputs[0], input_shape=shape, output_shape=state.shape(node, node.outputs[0]),
-        weight_params=0, bias_params=0, macs=0, output_quant=params))
+        weight_params=0, bias_params=0, macs=0, output_quant=params,
+        rows=rows_kept(len(shape))))
 
 
 @lowering("DequantizeLinear")
