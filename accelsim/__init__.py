@@ -1,13 +1,52 @@
 """accelsim: a discrete-event simulator of DNN inference accelerators.
 
-    from accelsim import load_model, load_hw, simulate
-    run = simulate(load_model("models/mobilenet_cifar10.onnx"), load_hw("hwconfigs/1mb_ddr3.yaml"))
+    import accelsim
+    hw = accelsim.load_hw("1mb_ddr3")                     # a bundled config, a file or a dict
+    run = accelsim.simulate(accelsim.load_model("mobilenet"), hw)
+    run.to_dataframe()                                    # one row per layer (needs pandas)
+
+The names below are imported when first used, so that ``import accelsim`` (and
+every ``accelsim`` command) costs only what it uses: the ONNX front-end is
+loaded by the first ``load_model`` of an ONNX file, not by ``import accelsim``.
 """
 
-from accelsim.api import RunResult, simulate
-from accelsim.errors import AccelsimError
-from accelsim.hw.config import load_hw
-from accelsim.workload import load_model
+from __future__ import annotations
 
-__all__ = ["AccelsimError", "RunResult", "load_hw", "load_model", "simulate"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    "AccelsimError": "accelsim.errors",
+    "ConfigError": "accelsim.errors",
+    "ModelError": "accelsim.errors",
+    "HwConfig": "accelsim.hw.config",
+    "load_hw": "accelsim.hw.config",
+    "load_model": "accelsim.workload",
+    "Network": "accelsim.workload.ir",
+    "RunResult": "accelsim.api",
+    "simulate": "accelsim.api",
+}
+
+__all__ = sorted([*_PUBLIC, "__version__"])
+
+if TYPE_CHECKING:
+    from accelsim.api import RunResult, simulate
+    from accelsim.errors import AccelsimError, ConfigError, ModelError
+    from accelsim.hw.config import HwConfig, load_hw
+    from accelsim.workload import load_model
+    from accelsim.workload.ir import Network
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'accelsim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,20 +1,23 @@
 """The typed pipeline: load a model, load a hardware config, simulate.
 
 ``simulate(load_model(path), load_hw(path)) -> RunResult``. Everything the CLI,
-the reports and the explorer do goes through these calls.
+the reports and the explorer do goes through these calls. The result types
+are defined here with nothing heavy behind them (the simulator is imported
+when ``simulate`` runs), so that reading results (``accelsim pareto``,
+``diff``, a report) never loads the simulator or the ONNX front-end.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from accelsim.hw.config import HwConfig
-from accelsim.hw.factory import build_accelerator, build_ddr3_model, build_policy
-from accelsim.sim.dram import TraceStats, parse_trace
-from accelsim.sim.results import SimulationResult
-from accelsim.workload.ir import Network
+if TYPE_CHECKING:
+    from accelsim.hw.config import HwConfig
+    from accelsim.sim.dram import TraceStats
+    from accelsim.sim.results import SimulationResult
+    from accelsim.workload.ir import Network
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class RunResult:
 
 def simulate(network: Network, hw: HwConfig) -> RunResult:
     """Run ``network``'s schedule on ``hw`` under its configured policy."""
+    from accelsim.hw.factory import build_accelerator, build_policy
+
     policy = build_policy(hw)
     sim = build_accelerator(hw).run(policy.prepare(network.work(), hw.sram.size))
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
@@ -52,6 +57,9 @@ class DramTraceResult:
 def run_dram_trace(hw: HwConfig, trace: str | Path, serial: bool = False) -> DramTraceResult:
     """Run ``R 0x<addr>``/``W 0x<addr>`` 64-byte requests through ``hw``'s DDR3 model;
     ``serial`` issues each request only after the previous one completes."""
+    from accelsim.hw.factory import build_ddr3_model
+    from accelsim.sim.dram import parse_trace
+
     model = build_ddr3_model(hw)
     stats = model.run_trace(parse_trace(trace), serial=serial)
     return DramTraceResult(hw.name, model.spec.name, str(trace), serial,

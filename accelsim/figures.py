@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from accelsim.sim.energy import EnergyBreakdown
-from accelsim.sim.results import LayerResult
 from accelsim.sim.units import PS_PER_S, bytes_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only types: reading figures never loads the simulator
     from accelsim.api import RunResult
+    from accelsim.sim.energy import EnergyBreakdown
+    from accelsim.sim.results import LayerResult
 
 __all__ = ["PS_PER_S", "bytes_of", "energy_columns", "layer_row", "layer_rows",
            "occupancy_rows", "run_totals", "seconds", "step_rows"]

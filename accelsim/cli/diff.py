@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from accelsim.cli.common import console, user_errors
 
@@ -19,6 +18,8 @@ def diff(
     key: Annotated[str, typer.Option(help="Column that identifies a row.")] = "layer",
 ) -> None:
     """Compare two per-layer result tables cell by cell on their shared columns."""
+    from rich.table import Table
+
     from accelsim.report.diff import diff_tables
 
     with user_errors():

@@ -1,54 +1,48 @@
-"""The ``accelsim`` command: thin wiring of one module per command."""
+"""The ``accelsim`` entry point: the command line, guarded from its first import.
+
+This module imports only the standard library, so that whatever happens while
+the rest loads is handled here: Ctrl-C (even during start-up) exits 130
+without a traceback; a closed pipe (``accelsim run | head``) exits 141
+quietly, as a process killed by SIGPIPE would; a standard output that cannot
+be written (``> /dev/full``) is one error line with status 2.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 
-import typer
-
-from accelsim.cli import diff, dram, model, pareto, reproduce, run, sweep, verify
-
-app = typer.Typer(
-    name="accelsim",
-    help="Simulate DNN inference accelerators from ONNX models: memory, spills and time.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-)
-app.command("run")(run.run)
-app.command("diff")(diff.diff)
-app.command("reproduce")(reproduce.reproduce)
-app.command("verify")(verify.verify)
-app.command("dram")(dram.dram)
-app.command("sweep")(sweep.sweep)
-app.command("pareto")(pareto.pareto)
-app.add_typer(model.app, name="model")
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
-# Click's exception classes, wherever this typer takes click from (recent typers
-# vendor their own copy): found through typer's public BadParameter.
-_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
-ClickException: type[Exception] = _CLICK_ERRORS.ClickException
-UsageError: type[Exception] = _CLICK_ERRORS.UsageError
-NoArgsIsHelp: type[Exception] | tuple[()] = getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main() -> None:
-    """Run the command; a usage mistake (a missing or unknown option) is one line on
-    stderr with exit status 2, like every other user error."""
     try:
-        code = app(standalone_mode=False)
-    except NoArgsIsHelp as exc:  # bare `accelsim` or `accelsim model`: the help
-        exc.show()  # type: ignore[attr-defined]
-        code = exc.exit_code  # type: ignore[attr-defined]
-    except ClickException as exc:
-        usage = isinstance(exc, UsageError)
-        ctx = getattr(exc, "ctx", None)
-        where = f"{ctx.command_path}: " if usage and ctx is not None else ""
-        message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
-        sys.stderr.write(f"accelsim: error: {where}{message}"
-                         f"{' (see --help)' if usage else ''}\n")
-        code = exc.exit_code  # type: ignore[attr-defined]
-    except typer.Abort:
-        code = 1
-    sys.exit(code if isinstance(code, int) else 0)
+        from accelsim.cli.app import run_app
+
+        code = run_app()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        _silence_stdout()
+        sys.stderr.write("accelsim: interrupted\n")
+        code = 130
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 141
+    except OSError as exc:
+        if exc.errno not in _FULL or exc.filename is not None:
+            raise  # not the standard output: a bug, keep its traceback
+        _silence_stdout()
+        sys.stderr.write(f"accelsim: error: cannot write to the standard output "
+                         f"({exc.strerror or exc})\n")
+        code = 2
+    sys.exit(code)
