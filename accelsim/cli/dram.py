@@ -18,6 +18,7 @@ def dram(
         "--serial", help="Issue each request only after the previous one completes.")] = False,
     json_path: Annotated[Optional[Path], typer.Option(
         "--json", help="Write the figures to this JSON file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no table.")] = False,
 ) -> None:
     """Completion time, bandwidth, average read latency and row-hit rate of a trace."""
     from accelsim.api import run_dram_trace
@@ -35,4 +36,5 @@ def dram(
         result = run_dram_trace(hw_config, trace, serial=serial)
         if json_path is not None:
             out.write(json_path, lambda: dram_json(result))
-    console.print(dram_table(result))
+    if not quiet:
+        console.print(dram_table(result))

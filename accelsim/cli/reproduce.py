@@ -18,9 +18,9 @@ class Target(str, Enum):
 def reproduce(
     target: Annotated[Target, typer.Argument(help="What to reproduce.")] = Target.paper,
     hw: Annotated[Optional[Path], typer.Option(
-        "--hw", help="Hardware config [default: hwconfigs/1mb_ddr3.yaml].")] = None,
+        "--hw", help="Hardware config.", show_default="1mb_ddr3, the paper's machine")] = None,
     model: Annotated[Optional[Path], typer.Option(
-        "--model", help="The Table 1 ONNX model [default: the bundled one].")] = None,
+        "--model", help="The Table 1 ONNX model.", show_default="the bundled MobileNet")] = None,
 ) -> None:
     """Run the paper's layer sizes and the Table 1 ONNX model through the paper policy
     and compare every cell of Tables 3 and 4; exit 1 if a disagreement is unexplained."""

@@ -13,8 +13,8 @@ from accelsim.cli.common import console, user_errors
 def run(
     hw: Annotated[Path, typer.Option("--hw", help="Hardware config (YAML).")],
     model: Annotated[Optional[Path], typer.Option(
-        "--model", help="ONNX model or layer-table CSV [default: the bundled "
-                        "models/mobilenet_cifar10.onnx].")] = None,
+        "--model", help="ONNX model or layer-table CSV.",
+        show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")] = None,
     csv_path: Annotated[Optional[Path], typer.Option(
         "--csv", help="Write per-layer results to this CSV file.")] = None,
     json_path: Annotated[Optional[Path], typer.Option(

@@ -17,11 +17,11 @@ def sweep(
     sweep_file: Annotated[Optional[Path], typer.Argument(
         help="Sweep file (YAML: base, model, axes, sample).", show_default=False)] = None,
     hw: Annotated[Optional[Path], typer.Option(
-        "--hw", help="Base hardware config (YAML) [default: the sweep file's base].")] = None,
+        "--hw", help="Base hardware config (YAML).", show_default="the sweep file's base")] = None,
     model: Annotated[Optional[Path], typer.Option(
-        "--model", help="ONNX model or layer table [default: the bundled MobileNet].")] = None,
+        "--model", help="ONNX model or layer table.", show_default="the bundled MobileNet")] = None,
     sets: Annotated[Optional[list[str]], typer.Option(
-        "--set", help="An axis: PATH=V1,V2,... or PATH=START:STOP:STEP, e.g. "
+        "--set", metavar="PATH=VALUES", help="An axis: PATH=V1,V2,... or PATH=START:STOP:STEP, e.g. "
                       "sram.size=256KB,1MB or model.alpha=0.25:1:0.25. Repeatable.")] = None,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Results CSV; rerunning the same sweep resumes it.")]
@@ -33,7 +33,7 @@ def sweep(
         "--sample", help="Run this many points drawn at random from the grid.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of --sample.")] = None,
     workers: Annotated[Optional[int], typer.Option(
-        "--workers", "-j", help="Local worker processes [default: all cores].")] = None,
+        "--workers", "-j", help="Local worker processes.", show_default="all cores")] = None,
     executor: Annotated[str, typer.Option(
         "--executor", help="local (a process pool) or dask (a Dask cluster).")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(

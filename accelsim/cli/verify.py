@@ -12,10 +12,11 @@ from accelsim.cli.common import console, user_errors
 
 def verify(
     model: Annotated[Optional[Path], typer.Option(
-        "--model", help="ONNX model [default: the bundled models/mobilenet_cifar10.onnx].")] = None,
+        "--model", help="ONNX model.",
+        show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")] = None,
     input_path: Annotated[Optional[Path], typer.Option(
         "--input", help="Input as .npy/.npz: one sample of the model's input shape, or N "
-                        "stacked [default: a seeded standard-normal batch].")] = None,
+                        "stacked.", show_default="a seeded standard-normal batch")] = None,
     int8: Annotated[bool, typer.Option(
         "--int8", help="Run the int8 datapath; report SQNR and top-1 agreement.")] = False,
     samples: Annotated[int, typer.Option(
