@@ -67,3 +67,17 @@ def test_table1_overflows_at_23_and_totals_about_1_41_ms(table1) -> None:
 ])
 def test_printed_precision(value, printed, shown) -> None:
     assert at_printed_precision(value, printed) == shown
+
+
+def test_the_papers_spill_counts_as_spill_without_moving_a_cell(table1) -> None:
+    """Layer 23 writes the resident set out: those bytes are spill bytes (issue 12: it
+    reported spill_bytes 0 while spilled_layers was [23]); the cells stay as they were."""
+    from accelsim.figures import run_totals
+
+    run, comparison = table1
+    layer = run.sim.layers[22]
+    assert layer.spill_bits == layer.ddr_write_bits == 8_070_656  # the resident set, out
+    figures = run_totals(run)
+    assert figures["spill_bytes"] == figures["ddr_write_bytes"] == 1_008_832
+    assert figures["spilled_layers"] == [23]
+    assert comparison.unexplained == ()

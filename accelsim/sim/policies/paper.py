@@ -87,7 +87,9 @@ def _layer_plan(work: LayerWork, internal: int, w_bits: int, read_bits: int | No
     compute = Compute(work.name, work)
     if spill:
         steps = chain(
-            Transfer("spill resident set", internal, is_write=True),
+            # What goes out is activations that overflowed: spill, counted in spill_bytes.
+            Transfer("spill resident set", internal, is_write=True, tensor="resident set",
+                     spill=True),
             Transfer("weights", w_bits, is_write=False),
             compute)
     else:
