@@ -43,19 +43,19 @@ def test_paper_policy_event_log_two_layers() -> None:
 
 def test_paper_policy_spill_writes_resident_set_then_restarts() -> None:
     schedule = [LayerWork("a", "conv", 10, 20, 8, 0, 100),   # 248 bits resident
-                LayerWork("b", "conv", 20, 20, 8, 0, 100),   # 248 + 168 = 416 > 300: spill
-                LayerWork("c", "conv", 20, 10, 2, 0, 10)]    # afresh: 160 + 80 + 2
+                LayerWork("b", "conv", 20, 10, 8, 0, 100),   # 248 + 88 = 336 > 300: spill
+                LayerWork("c", "conv", 10, 10, 2, 0, 10)]    # afresh: 80 + 80 + 2
     result = run_policy(machine(capacity_bits=300), schedule, PaperPolicy(8, 1))
-    b_steps = [(s.action, s.label, s.bits, s.start_ps, s.end_ps)
+    b_steps = [(s.action, s.label, s.bits, s.start_ps, s.end_ps, s.spill)
                for s in result.steps if s.layer == 2]
     assert b_steps == [
-        ("write", "spill resident set", 416, 12_200, 64_200),
-        ("read", "weights", 8, 64_200, 65_200),
-        ("compute", "b", 0, 65_200, 65_400),
+        ("write", "spill resident set", 336, 12_200, 54_200, True),
+        ("read", "weights", 8, 54_200, 55_200, False),
+        ("compute", "b", 0, 55_200, 55_400, False),
     ]
     assert [(r.spill, r.internal_memory_bits, r.data_movement_bits) for r in result.layers] == [
-        (False, 248, 96), (True, 416, 424), (False, 242, 4)]
-    assert result.layers[1].ddr_write_bits == 416
+        (False, 248, 96), (True, 336, 344), (False, 162, 4)]
+    assert result.layers[1].ddr_write_bits == result.layers[1].spill_bits == 336
     assert result.sram_peak_bits <= 300
 
 
@@ -80,6 +80,7 @@ def test_bus_is_shared_and_compute_waits_for_its_inputs() -> None:
 def test_same_inputs_same_bits_out() -> None:
     schedule = [LayerWork(f"l{i}", "conv", 100 * i, 50 * i, 7 * i, 0, 1000 * i)
                 for i in range(1, 20)]
-    first = run_policy(machine(5_000), schedule, PaperPolicy(8, 1))
-    second = run_policy(machine(5_000), schedule, PaperPolicy(8, 1))
+    first = run_policy(machine(30_000), schedule, PaperPolicy(8, 1))
+    second = run_policy(machine(30_000), schedule, PaperPolicy(8, 1))
     assert first == second
+    assert first.spilled_layers

@@ -9,11 +9,13 @@ from accelsim.sim.policies.base import (
     Policy,
     PreparedSchedule,
     Segment,
+    SramTooSmallError,
     Step,
+    TooManyTilesError,
     Transfer,
 )
 from accelsim.sim.policies.paper import PaperPolicy
-from accelsim.sim.policies.tiled import SramTooSmallError, TiledPolicy
+from accelsim.sim.policies.tiled import TiledPolicy
 
 __all__ = ["Compute", "LayerAccount", "LayerPlan", "PaperPolicy", "Policy", "PreparedSchedule",
-           "Segment", "SramTooSmallError", "Step", "TiledPolicy", "Transfer"]
+           "Segment", "SramTooSmallError", "Step", "TiledPolicy", "TooManyTilesError", "Transfer"]

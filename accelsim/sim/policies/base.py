@@ -20,7 +20,32 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
+from accelsim.errors import AccelsimError
 from accelsim.sim.work import LayerWork
+
+
+class SramTooSmallError(AccelsimError):
+    """A layer cannot run on this SRAM at all under the policy: impossible hardware."""
+
+
+class TooManyTilesError(AccelsimError):
+    """A layer would fit the SRAM only in more tiles than a plan may have."""
+
+
+def sram_too_small(policy: str, capacity_bits: int, index: int, work: LayerWork,
+                   need_bits: int, what: str) -> SramTooSmallError:
+    """The one-line error every policy gives for an SRAM too small for layer ``index``:
+    ``need_bits`` is the least SRAM it runs on, ``what`` says what needs it."""
+    return SramTooSmallError(
+        f"SRAM of {_bits(capacity_bits)} is too small for layer {index} ({work.name!r}) under "
+        f"the {policy} policy: {what} need at least {_bits(need_bits)}")
+
+
+def _bits(bits: int) -> str:
+    """ "4,928 bits (616 bytes)", "1 bit (1 byte)" """
+    nbytes = -(-bits // 8)
+    return (f"{bits:,} bit{'' if bits == 1 else 's'} "
+            f"({nbytes:,} byte{'' if nbytes == 1 else 's'})")
 
 
 @dataclass(frozen=True)

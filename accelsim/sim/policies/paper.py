@@ -9,6 +9,9 @@
   starts afresh with internal = in + out + w (its input is not re-read: the
   paper does not count it).
 - Movement and compute are serial, nothing overlaps.
+- A layer whose own input, output and weights exceed the SRAM could never run
+  (it would overflow even after a spill): that SRAM is refused, as every policy
+  refuses an SRAM too small for some layer.
 
 Weights enter at ``weight_bits_per_param`` bits per parameter: 1 reproduces the
 paper's units slip (its tables add parameter counts to bit counts); 8 gives
@@ -28,6 +31,7 @@ from accelsim.sim.policies.base import (
     Segment,
     Transfer,
     chain,
+    sram_too_small,
 )
 from accelsim.sim.work import LayerWork
 
@@ -62,6 +66,12 @@ class PaperPolicy:
             in_bits = work.input_elems * self.activation_bits
             out_bits = work.output_elems * self.activation_bits
             w_bits = work.weight_params * self.weight_bits_per_param
+            if in_bits + out_bits + w_bits > capacity_bits:
+                # Even started afresh the layer overflows: it could never run.
+                raise sram_too_small(self.name, capacity_bits, index, work,
+                                     in_bits + out_bits + w_bits,
+                                     "its input, output and weights (what it holds when it "
+                                     "starts afresh)")
             internal = (in_bits + out_bits + w_bits if internal_before is None
                         else internal_before + out_bits + w_bits)
             if internal > capacity_bits:

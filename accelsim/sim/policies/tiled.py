@@ -30,23 +30,24 @@ from accelsim.sim.policies.base import (
     PreparedSchedule,
     Segment,
     Step,
+    TooManyTilesError,
     Transfer,
+    sram_too_small,
 )
 from accelsim.sim.policies.tiling import (
+    MAX_TILES,
     TileShape,
     Tiling,
     band_input_rows,
     best_tiling,
     resident_bits,
+    smallest_buffer_bits,
+    tiles_needed,
 )
 from accelsim.sim.work import LayerWork
 
 MODEL_INPUT = "#input"
 LINE_BYTES = 64  # DDR regions start on 64-byte lines
-
-
-class SramTooSmallError(AccelsimError):
-    """A layer cannot run even in its smallest tiles: impossible hardware."""
 
 
 def _align(nbytes: int) -> int:
@@ -145,10 +146,7 @@ class _Planner:
             # (pipeline_tiles picks among fitting tilings, so any value tells whether one
             # fits; this one shares best_tiling's cache with the choice made below)
             if best_tiling(shape, capacity_bits, False, False, self.pipeline_tiles) is None:
-                raise SramTooSmallError(
-                    f"SRAM of {capacity_bits:,} bits is too small for layer {i + 1} "
-                    f"({schedule[i].name!r}): even its smallest double-buffered tiles need "
-                    f"{min_capacity_bits(shape):,} bits")
+                raise _cannot_run(capacity_bits, i + 1, schedule[i], shape)
 
         def can_keep(i: int) -> bool:
             """Layer i's output may stay on chip: its only reader is layer i+1, as its
@@ -334,14 +332,17 @@ class _Planner:
 
 
 def min_capacity_bits(shape: TileShape) -> int:
-    """The least SRAM on which a layer runs at all (single-row, single-channel tiles)."""
-    lo, hi = 1, max(1, 4 * (shape.input_bits + shape.output_bits + shape.weight_bits))
-    while best_tiling(shape, hi, False, False) is None:
-        hi *= 2
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if best_tiling(shape, mid, False, False) is None:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """The least SRAM on which a layer runs at all, in at most MAX_TILES tiles."""
+    return smallest_buffer_bits(shape, False, False)
+
+
+def _cannot_run(capacity_bits: int, index: int, work: LayerWork,
+                shape: TileShape) -> AccelsimError:
+    """Why layer ``index`` fits no tiling: the SRAM, or the cap on tiles."""
+    if tiles_needed(shape, capacity_bits):
+        return TooManyTilesError(
+            f"layer {index} ({work.name!r}) fits an SRAM of {capacity_bits:,} bits only in "
+            f"more than {MAX_TILES:,} tiles, the most a layer's plan may have: its tensors "
+            "are too large for this SRAM")
+    return sram_too_small("tiled", capacity_bits, index, work, min_capacity_bits(shape),
+                          "its smallest double-buffered tiles")

@@ -23,6 +23,12 @@ the fewer tiles.
 
 Sizes are bits. Input rows outside the map (padding) are zeros made on chip,
 never fetched.
+
+The search is bounded whatever the tensor sizes: a layer runs in at most
+:data:`MAX_TILES` tiles, and at most :data:`MAX_CANDIDATES` band heights (and
+as many channel-group sizes) are weighed, spread over the range when a map
+has more distinct ones (a 2^31-row map has about 92,000). A layer that could
+run only in more tiles is refused (:func:`tiles_needed`), never tiled forever.
 """
 
 from __future__ import annotations
@@ -35,6 +41,13 @@ from math import gcd
 from accelsim.sim.work import LayerWork
 
 ORDERS = ("channels_outer", "rows_outer")
+
+MAX_TILES = 4096
+"""The most tiles (row bands x channel groups) a layer's plan may have: its steps are
+a few per tile, so this bounds the work of planning and simulating one layer."""
+
+MAX_CANDIDATES = 256
+"""The most band heights (and channel-group sizes) the search weighs for one layer."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,11 @@ def _stream_shape(input_elems: int, output_elems: int, activation_bits: int,
     exact; output rows [a, b) read input rows [a*in/out, ceil(b*in/out)): every slice
     of the output reads the matching slice of the inputs (both operands of an Add)."""
     common = gcd(input_elems, output_elems)
-    width = next((d for d in range(1, common + 1)
-                  if common % d == 0 and output_elems // d <= STREAM_ROWS), common)
+    # The narrowest row that keeps the output within STREAM_ROWS rows, looked for
+    # among a bounded run of widths (else the whole stream is one row).
+    narrowest = output_elems // (STREAM_ROWS + 1) + 1
+    width = next((d for d in range(narrowest, min(common, narrowest + 4096) + 1)
+                  if common % d == 0), common)
     return TileShape(in_c=1, in_h=input_elems // width, in_w=width, out_c=1,
                      out_h=output_elems // width, out_w=width, kernel_h=1, stride_h=1,
                      dilation_h=1, pad_top=0, groups=1, activation_bits=activation_bits,
@@ -148,15 +164,25 @@ class Tiling:
         return self.input_read_bits + self.weight_read_bits + self.output_write_bits
 
 
-def _distinct_tile_sizes(extent: int) -> list[int]:
-    """Every tile size ceil(extent / n) for n = 1..extent, largest first."""
+@lru_cache(maxsize=4096)
+def tile_sizes(extent: int, max_tiles: int = MAX_TILES) -> tuple[int, ...]:
+    """Tile sizes ceil(extent / n) for n = 1..max_tiles, distinct, largest first: all of
+    them when there are at most :data:`MAX_CANDIDATES`, else those of n = 1..128 and
+    of n spread geometrically from there to ``max_tiles`` (work bounded whatever
+    ``extent``)."""
     sizes: list[int] = []
     n = 1
-    while n <= extent:
+    while n <= min(extent, max_tiles) and len(sizes) <= MAX_CANDIDATES:
         size = -(-extent // n)
         sizes.append(size)
         n = -(-extent // (size - 1)) if size > 1 else extent + 1
-    return sizes
+    if len(sizes) <= MAX_CANDIDATES:
+        return tuple(sizes)
+    top = min(extent, max_tiles)
+    counts = set(range(1, 129))
+    half = MAX_CANDIDATES - 128
+    counts.update(round(128 * (top / 128) ** (i / half)) for i in range(1, half + 1))
+    return tuple(sorted({-(-extent // c) for c in counts if c <= top}, reverse=True))
 
 
 @lru_cache(maxsize=65536)
@@ -225,7 +251,6 @@ def best_tiling(s: TileShape, capacity_bits: int, input_resident: bool, output_k
     budget = capacity_bits - resident_bits(s, input_resident, output_kept)
     if budget < 0:
         return None
-    sizes = _distinct_tile_sizes(s.out_c)  # largest first: buffer grows with size
 
     seen: dict[tuple[int, int, str], Tiling] = {}
 
@@ -234,6 +259,8 @@ def best_tiling(s: TileShape, capacity_bits: int, input_resident: bool, output_k
         if key not in seen:
             seen[key] = _evaluate(s, rpt, sizes[index], order, input_resident, output_kept)
         return seen[key]
+
+    sizes: tuple[int, ...] = ()
 
     def first(lo: int, hi: int, test: Callable[[int], bool]) -> int:
         """Smallest index in [lo, hi] where ``test`` holds (it holds at hi)."""
@@ -246,8 +273,11 @@ def best_tiling(s: TileShape, capacity_bits: int, input_resident: bool, output_k
         return lo
 
     best: Tiling | None = None
-    last = len(sizes) - 1
-    for rpt in _distinct_tile_sizes(s.out_h):
+    for rpt in tile_sizes(s.out_h):
+        # Largest first: the buffer grows with the group size. Row bands and channel
+        # groups together stay within MAX_TILES.
+        sizes = tile_sizes(s.out_c, MAX_TILES // -(-s.out_h // rpt))
+        last = len(sizes) - 1
         for order in ORDERS if last else ORDERS[:1]:
             if at(last, rpt, order).buffer_bits > budget:
                 continue
@@ -266,3 +296,31 @@ def best_tiling(s: TileShape, capacity_bits: int, input_resident: bool, output_k
                                                                             pipeline_tiles):
                     best = candidate
     return best
+
+
+def smallest_buffer_bits(s: TileShape, input_resident: bool, output_kept: bool) -> int:
+    """The least SRAM, beyond resident tensors, that some tiling within :data:`MAX_TILES`
+    needs: with it :func:`best_tiling` finds one, with a bit less none."""
+    least: int | None = None
+    for rpt in tile_sizes(s.out_h):
+        smallest_group = tile_sizes(s.out_c, MAX_TILES // -(-s.out_h // rpt))[-1]
+        for order in ORDERS:
+            bits = _evaluate(s, rpt, smallest_group, order, input_resident,
+                             output_kept).buffer_bits
+            least = bits if least is None else min(least, bits)
+    assert least is not None  # tile_sizes is never empty
+    return least
+
+
+def tiles_needed(s: TileShape, capacity_bits: int) -> bool:
+    """Whether a layer that fits no tiling within :data:`MAX_TILES` would fit in finer
+    ones (double-buffered single-row, single-channel tiles): the cap, not the SRAM,
+    stops it."""
+    if s.stream:
+        in_rows = min(s.in_h, -(-s.in_h // s.out_h) + 1)
+    else:
+        in_rows = min(s.in_h, (s.kernel_h - 1) * s.dilation_h + 1)
+    act = s.activation_bits
+    tile = (s.input_channels_for(1) * in_rows * s.in_w * act + -(-s.weight_bits // s.out_c)
+            + s.out_w * act)
+    return 2 * tile <= capacity_bits
