@@ -57,10 +57,10 @@ class DramTraceResult:
 def run_dram_trace(hw: HwConfig, trace: str | Path, serial: bool = False) -> DramTraceResult:
     """Run ``R 0x<addr>``/``W 0x<addr>`` 64-byte requests through ``hw``'s DDR3 model;
     ``serial`` issues each request only after the previous one completes."""
-    from accelsim.hw.factory import build_ddr3_model
+    from accelsim.hw.factory import build_dram_model
     from accelsim.sim.dram import parse_trace
 
-    model = build_ddr3_model(hw)
+    model = build_dram_model(hw)
     stats = model.run_trace(parse_trace(trace), serial=serial)
     return DramTraceResult(hw.name, model.spec.name, str(trace), serial,
                            model.spec.peak_bandwidth_bytes_per_s, stats)

@@ -1,7 +1,7 @@
 """Wall time of the DDR3 model on reference streams a (8 MiB sequential reads) and c (random reads).
 
 Plain script: ``python benchmarks/bench_ddr3.py``. Builds the streams as the
-reference gen_traces.py does, times ``Ddr3Model.run_trace`` (best of 3) on
+reference gen_traces.py does, times ``DramModel.run_trace`` (best of 3) on
 DDR3-1600K x64 4 Gb x8 with refresh, and prints the completion time against
 DRAMsim3 / Ramulator 2 and the wall time against DRAMsim3's C++ (0.36 s for a,
 0.60 s for c, as measured with the reference), for the compiled controller
@@ -15,7 +15,7 @@ import random
 import time
 
 from accelsim.hw.ddr3_presets import ddr3_spec
-from accelsim.sim.dram.ddr3 import Ddr3Model
+from accelsim.sim.dram.memory import DramModel
 
 MiB = 1 << 20
 LINE = 64
@@ -42,10 +42,10 @@ def main() -> None:
     backends = ["compiled", "python"] if args.backend == "both" else [args.backend]
     for backend in backends:
         print(f"{backend} controller")
-        bench(Ddr3Model(spec, backend=backend))  # type: ignore[arg-type]
+        bench(DramModel(spec, backend=backend))  # type: ignore[arg-type]
 
 
-def bench(model: Ddr3Model) -> None:
+def bench(model: DramModel) -> None:
     for name, requests in streams().items():
         dramsim_ns, ramulator_ns, dramsim_s = REFERENCE[name]
         best = float("inf")

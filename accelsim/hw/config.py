@@ -17,12 +17,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from accelsim.errors import ConfigError, quoted
+from accelsim.hw.dram_presets import dram_spec, standard_of_preset
 from accelsim.hw.energy_defaults import MAC_PRECISIONS
 from accelsim.hw.yaml_reader import read_yaml
 from accelsim.limits import (
@@ -45,6 +47,8 @@ from accelsim.quantity import (
 )
 from accelsim.sim.compute.dataflow import dataflow_rule
 from accelsim.sim.compute.systolic import GROUP_MAPPINGS
+from accelsim.sim.dram.spec import REFRESH_OFF, DramSpec, SpecError
+from accelsim.sim.dram.standards import STANDARDS, standard_named
 from accelsim.sim.policies import PaperPolicy, TiledPolicy
 
 
@@ -104,8 +108,27 @@ class IdealDram(_Strict):
     bandwidth: RateBitsPerS
 
 
+class FieldError(ValueError):
+    """A validator's error about a field inside the one it validates: ``path`` (dotted,
+    like ``timing.cl``) is added to the error's location."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _built(make: Callable[[], DramSpec]) -> DramSpec:
+    """The spec ``make`` builds; its SpecError becomes a FieldError naming the field."""
+    try:
+        return make()
+    except SpecError as exc:
+        raise FieldError(exc.field, exc.detail) from None
+
+
 class Ddr3Dram(_Strict):
-    """A DDR3 bus timed by the DDR3 model (banks, rows, refresh, turnaround).
+    """A DDR3 bus timed by the DRAM model (banks, rows, refresh, turnaround): the
+    DDR3-only section of earlier configs, kept working. ``model: dram`` with
+    ``standard: DDR3`` is the same machine.
 
     ``preset`` is a JEDEC speed bin ("DDR3-1600K", "DDR3_1066F"); devices of
     ``device_width_bits`` (4, 8, 16) and ``density_gbit`` (1-8) form a
@@ -121,33 +144,86 @@ class Ddr3Dram(_Strict):
     ranks: int = 1
     channels: int = 1
     refresh: bool = True
-    queue_depth: Annotated[int, Field(gt=0)] = 32
+    queue_depth: int = 32
     address_mapping: str | None = None
-    timing: dict[str, int] = Field(default_factory=dict)
-
-    def spec_arguments(self) -> dict[str, object]:
-        """Arguments of :func:`accelsim.hw.ddr3_presets.ddr3_spec`."""
-        extra: dict[str, object] = {**self.timing, "refresh_enabled": self.refresh,
-                                    "queue_depth": self.queue_depth}
-        if self.address_mapping is not None:
-            extra["address_mapping"] = self.address_mapping
-        return dict(preset=self.preset.replace("_", "-"),
-                    device_width_bits=self.device_width_bits, density_gbit=self.density_gbit,
-                    bus_width_bits=self.bus_width_bits, ranks=self.ranks,
-                    channels=self.channels, **extra)
+    timing: dict[str, Any] = Field(default_factory=dict)  # checked against the standard
+    _spec: DramSpec = PrivateAttr()
 
     @model_validator(mode="after")
     def _buildable(self) -> Ddr3Dram:
-        from accelsim.hw.ddr3_presets import ddr3_spec
-
-        try:
-            ddr3_spec(**self.spec_arguments())  # type: ignore[arg-type]
-        except ConfigError as exc:
-            raise ValueError(str(exc).removeprefix("ddr3: ")) from None
+        self._spec = _built(lambda: dram_spec(
+            "DDR3", self.preset.replace("_", "-"), density_gbit=self.density_gbit,
+            device_width_bits=self.device_width_bits, bus_width_bits=self.bus_width_bits,
+            ranks=self.ranks, channels=self.channels,
+            refresh="all_bank" if self.refresh else "off", queue_depth=self.queue_depth,
+            mapping=self.address_mapping, timing=self.timing))
         return self
 
+    @property
+    def spec(self) -> DramSpec:
+        return self._spec
 
-DramConfig = Annotated[IdealDram | Ddr3Dram, Field(discriminator="model")]
+
+class DramSection(_Strict):
+    """A DRAM bus of any standard timed by the DRAM model (:mod:`accelsim.sim.dram`).
+
+    ``standard``: DDR3, DDR4, LPDDR4, LPDDR5 or HBM2 (may be left out when the
+    preset names it); ``preset``: a speed bin of that standard ("DDR4-2400R";
+    default: the standard's reference bin). Devices of ``density_gbit`` and
+    ``device_width_bits`` make a ``bus_width_bits`` bus (defaults per
+    standard); ``ranks`` ranks per channel (HBM2: ``pseudo_channels``),
+    ``channels`` channels. Controller: ``queue_depth`` bursts, ``refresh``
+    (``all_bank``, ``per_bank`` where the standard has it, ``off``; true and
+    false too), address ``mapping`` from the most significant field
+    ("row-bg-bank-col"). ``timing`` overrides the preset's timings by name, in
+    clocks (``cl: 18``), or its clock (``tck_ps``).
+    """
+
+    model: Literal["dram"]
+    standard: str | None = None
+    preset: str | None = None
+    density_gbit: int | None = None
+    device_width_bits: int | None = None
+    bus_width_bits: int | None = None
+    ranks: int | None = None
+    pseudo_channels: int | None = None
+    channels: int = 1
+    refresh: str | bool | None = None
+    queue_depth: int = 32
+    mapping: str | None = None
+    timing: dict[str, Any] = Field(default_factory=dict)  # checked against the standard
+    _spec: DramSpec = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _buildable(self) -> DramSection:
+        self._spec = _built(self._make)
+        return self
+
+    def _make(self) -> DramSpec:
+        std = (standard_named(self.standard) if self.standard is not None
+               else standard_of_preset(self.preset) if self.preset is not None else None)
+        if std is None:
+            raise SpecError("standard", f"give a standard ({', '.join(STANDARDS)}) or a preset")
+        levels = self.pseudo_channels if std.rank_level == "pseudo_channel" else self.ranks
+        other, other_name = ((self.ranks, "ranks") if std.rank_level == "pseudo_channel"
+                             else (self.pseudo_channels, "pseudo_channels"))
+        if other is not None:
+            raise SpecError(other_name, f"{std.name} has {std.rank_level}s, not {other_name}")
+        refresh = self.refresh
+        if isinstance(refresh, bool):
+            refresh = std.refresh[0].name if refresh else REFRESH_OFF
+        return dram_spec(std, self.preset, density_gbit=self.density_gbit,
+                         device_width_bits=self.device_width_bits,
+                         bus_width_bits=self.bus_width_bits, ranks=1 if levels is None else levels,
+                         channels=self.channels, refresh=refresh, queue_depth=self.queue_depth,
+                         mapping=self.mapping, timing=self.timing)
+
+    @property
+    def spec(self) -> DramSpec:
+        return self._spec
+
+
+DramConfig = Annotated[IdealDram | Ddr3Dram | DramSection, Field(discriminator="model")]
 
 
 class IdealCompute(_Strict):
@@ -293,7 +369,14 @@ def _clip(key: str) -> str:
 
 
 def _describe(error: Any) -> str:
-    loc = ".".join(_clip(str(part)) for part in error["loc"]) or "(top level)"
+    parts = [_clip(str(part)) for part in error["loc"]]
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        parts += [_clip(p) for p in cause.path.split(".")]
+        error = {**error, "msg": str(cause)}
+    # A section whose kind tag is its own name ("dram: {model: dram}") says it once.
+    parts = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]
+    loc = ".".join(parts) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{loc}: unknown key"

@@ -1,4 +1,4 @@
-"""JEDEC DDR3 speed bins and device organisations as data, and the factory of :class:`Ddr3Spec`.
+"""JEDEC DDR3 speed bins and device organisations as data: the DDR3 preset family.
 
 Sources: JEDEC JESD79-3F (DDR3 SDRAM standard) speed-bin tables (CL-tRCD-tRP
 in clocks, tRAS/tRC/tRRD/tFAW/tWR/tWTR/tRTP in ns, tRFC by density, tREFI
@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accelsim.errors import ConfigError
-from accelsim.sim.dram.spec import Ddr3Spec
+from accelsim.hw.dram_presets import Device, PresetFamily, ceil_clocks, dram_spec, register
+from accelsim.sim.dram.spec import DramSpec, SpecError
+from accelsim.sim.dram.standards.ddr3 import DDR3
 
 TREFI_PS = 7_800_000  # 7.8 us, 0..85 C
 TCK_MAX_PS = 3_300  # JEDEC tCK(avg) max with the DLL on
@@ -65,42 +66,26 @@ SPEED_BINS: dict[str, SpeedBin] = {b.name: b for b in (
 TRFC_PS: dict[int, int] = {1: 110_000, 2: 160_000, 4: 260_000, 8: 350_000}
 
 
-@dataclass(frozen=True)
-class DeviceOrganisation:
-    """One DDR3 device: density, data width, banks, rows, columns; page = columns x width."""
-
-    density_gbit: int
-    width_bits: int
-    banks: int
-    rows: int
-    columns: int
-
-    @property
-    def page_bytes(self) -> int:
-        return self.columns * self.width_bits // 8
+def _ddr3(density_gbit: int, width_bits: int, rows: int, columns: int) -> Device:
+    return Device(density_gbit, width_bits, 1, 8, rows, columns)  # eight banks, no bank groups
 
 
 #: JESD79-3F table 2 (addressing): (density Gb, width) -> organisation.
-ORGANISATIONS: dict[tuple[int, int], DeviceOrganisation] = {
+ORGANISATIONS: dict[tuple[int, int], Device] = {
     (o.density_gbit, o.width_bits): o for o in (
-        DeviceOrganisation(1, 4, 8, 1 << 14, 1 << 11),
-        DeviceOrganisation(1, 8, 8, 1 << 14, 1 << 10),
-        DeviceOrganisation(1, 16, 8, 1 << 13, 1 << 10),
-        DeviceOrganisation(2, 4, 8, 1 << 15, 1 << 11),
-        DeviceOrganisation(2, 8, 8, 1 << 15, 1 << 10),
-        DeviceOrganisation(2, 16, 8, 1 << 14, 1 << 10),
-        DeviceOrganisation(4, 4, 8, 1 << 16, 1 << 11),
-        DeviceOrganisation(4, 8, 8, 1 << 16, 1 << 10),
-        DeviceOrganisation(4, 16, 8, 1 << 15, 1 << 10),
-        DeviceOrganisation(8, 4, 8, 1 << 16, 1 << 12),
-        DeviceOrganisation(8, 8, 8, 1 << 16, 1 << 11),
-        DeviceOrganisation(8, 16, 8, 1 << 16, 1 << 10),
+        _ddr3(1, 4, 1 << 14, 1 << 11),
+        _ddr3(1, 8, 1 << 14, 1 << 10),
+        _ddr3(1, 16, 1 << 13, 1 << 10),
+        _ddr3(2, 4, 1 << 15, 1 << 11),
+        _ddr3(2, 8, 1 << 15, 1 << 10),
+        _ddr3(2, 16, 1 << 14, 1 << 10),
+        _ddr3(4, 4, 1 << 16, 1 << 11),
+        _ddr3(4, 8, 1 << 16, 1 << 10),
+        _ddr3(4, 16, 1 << 15, 1 << 10),
+        _ddr3(8, 4, 1 << 16, 1 << 12),
+        _ddr3(8, 8, 1 << 16, 1 << 11),
+        _ddr3(8, 16, 1 << 16, 1 << 10),
     )}
-
-
-def _clocks(t_ps: int, tck_ps: int, min_clocks: int = 1) -> int:
-    """JEDEC rounding of a time to clocks: ceil(t / tCK - 0.01), at least ``min_clocks``."""
-    return max(min_clocks, -(-(100 * t_ps - tck_ps) // (100 * tck_ps)))
 
 
 #: JESD79-3F CWL by clock: (shortest tCK in ps the CWL serves, CWL in clocks).
@@ -115,74 +100,65 @@ def _cwl(tck_ps: int) -> int:
     return CWL_BY_TCK[-1][1]
 
 
-def _bin_named(preset: str) -> SpeedBin:
-    key = preset.strip().upper().replace("_", "-")
-    if not key.startswith("DDR3-"):
-        key = "DDR3-" + key
-    if key not in SPEED_BINS:
-        raise ConfigError(f"ddr3.preset: unknown speed bin {preset!r}; expected one of "
-                          f"{', '.join(SPEED_BINS)}")
-    return SPEED_BINS[key]
+def _resolve(bin_name: str, org: Device, tck_ps: int | None) -> tuple[int, dict[str, int]]:
+    """The clock timings of speed bin ``bin_name`` on device ``org`` at ``tck_ps`` (the
+    bin's own clock when None): a slower clock re-rounds the bin's nanosecond timings;
+    a faster one, or one beyond JEDEC's 3.3 ns, is refused."""
+    sb = SPEED_BINS[bin_name]
+    tck = sb.tck_ps if tck_ps is None else tck_ps
+    if not isinstance(tck, int) or isinstance(tck, bool) or not sb.tck_ps <= tck <= TCK_MAX_PS:
+        raise SpecError("timing.tck_ps", f"{sb.name} needs {sb.tck_ps} <= tCK <= {TCK_MAX_PS} "
+                                         f"ps, got {tck!r}")
+    two_k = org.page_bytes >= 2048
+    # The bin's CL/tRCD/tRP clocks are times at its own tCK; re-round them for a slower clock.
+    tcl_ps, trcd_ps, trp_ps = sb.cl * sb.tck_ps, sb.trcd * sb.tck_ps, sb.trp * sb.tck_ps
+    c = ceil_clocks
+    return tck, dict(
+        cl=c(tcl_ps, tck, 1), cwl=_cwl(tck), trcd=c(trcd_ps, tck, 1), trp=c(trp_ps, tck, 1),
+        tras=c(sb.tras_ps, tck, 1),
+        # tRC in clocks can round below tRAS + tRP at a slower tCK; a bank needs both.
+        trc=max(c(sb.trc_ps, tck, 1), c(sb.tras_ps, tck, 1) + c(trp_ps, tck, 1)),
+        trrd=c(sb.trrd_2k_ps if two_k else sb.trrd_1k_ps, tck, 4),
+        tfaw=c(sb.tfaw_2k_ps if two_k else sb.tfaw_1k_ps, tck, 1),
+        twr=c(sb.twr_ps, tck, 1),
+        twtr=c(sb.twtr_ps, tck, 4),
+        trtp=c(sb.trtp_ps, tck, 4),
+        tccd=sb.tccd,
+        trfc=c(TRFC_PS[org.density_gbit], tck, 1),
+        trefi=TREFI_PS // tck,
+        trtrs=1,
+    )
+
+
+FAMILY = register(PresetFamily(
+    standard=DDR3, source="JEDEC JESD79-3F speed bins and addressing; Micron MT41J/MT41K",
+    bins=tuple(SPEED_BINS), default_bin="DDR3-1600K", devices=ORGANISATIONS,
+    bus_widths=(8, 16, 32, 64), default_density_gbit=4, default_device_width_bits=8,
+    default_bus_width_bits=64, default_mapping="row_rank_bank_column", resolve=_resolve))
+
+#: ``ddr3_spec`` keywords other than timings, by their DramSpec names.
+_CONTROLLER_KEYWORDS = ("refresh_enabled", "refresh", "queue_depth", "address_mapping", "mapping")
 
 
 def ddr3_spec(preset: str, *, device_width_bits: int = 8, density_gbit: int = 4,
               bus_width_bits: int = 64, ranks: int = 1, channels: int = 1,
-              **overrides: object) -> Ddr3Spec:
-    """The :class:`Ddr3Spec` of speed bin ``preset`` (e.g. "DDR3-1600K") on the given devices and bus.
+              **overrides: object) -> DramSpec:
+    """The DDR3 :class:`DramSpec` of speed bin ``preset`` (e.g. "DDR3-1600K") on the given
+    devices and bus; :func:`accelsim.hw.dram_presets.dram_spec` with DDR3's keywords.
 
-    ``overrides`` replace any other :class:`Ddr3Spec` field (timings in clocks,
-    ``tck_ps``, ``refresh_enabled``, ``queue_depth``, ``address_mapping``...).
-    A slower ``tck_ps`` than the bin's is allowed (timings given in ns are
-    re-rounded to it); a faster one, or one beyond JEDEC's 3.3 ns, is not.
+    ``overrides`` are timings in clocks by name (``cl=12``), ``tck_ps``, and
+    ``refresh_enabled`` (bool), ``queue_depth``, ``address_mapping``.
     """
-    sb = _bin_named(preset)
-    org = ORGANISATIONS.get((density_gbit, device_width_bits))
-    if org is None:
-        raise ConfigError(
-            f"ddr3: no JEDEC DDR3 device of {density_gbit!r} Gb x{device_width_bits!r}; expected "
-            f"density in {sorted({d for d, _ in ORGANISATIONS})} and width in {sorted({w for _, w in ORGANISATIONS})}")
-    if not isinstance(bus_width_bits, int) or bus_width_bits % device_width_bits or not (
-            8 <= bus_width_bits <= 64):
-        raise ConfigError(f"ddr3.bus_width_bits: a x{bus_width_bits} bus cannot be built from "
-                          f"x{device_width_bits} devices (expected a multiple of {device_width_bits} "
-                          "between 8 and 64)")
-    fields = Ddr3Spec.field_names()
-    fixed = {"device_width_bits", "density_gbit", "bus_width_bits", "ranks", "channels",
-             "banks", "rows", "columns", "name"}
-    unknown = sorted(k for k in overrides if k not in fields or k in fixed)
-    if unknown:
-        allowed = sorted(set(fields) - fixed)
-        raise ConfigError(f"ddr3: unknown override field(s) {', '.join(unknown)}; expected any of "
-                          f"{', '.join(allowed)} (device_width_bits, density_gbit, bus_width_bits, "
-                          "ranks and channels are arguments)")
-    tck = overrides.get("tck_ps", sb.tck_ps)
-    if not isinstance(tck, int) or isinstance(tck, bool) or not sb.tck_ps <= tck <= TCK_MAX_PS:
-        raise ConfigError(f"ddr3.tck_ps: {preset} needs {sb.tck_ps} <= tCK <= {TCK_MAX_PS} ps, "
-                          f"got {tck!r}")
-    two_k = org.page_bytes >= 2048
-    # The bin's CL/tRCD/tRP clocks are times at its own tCK; re-round them for a slower clock.
-    tcl_ps, trcd_ps, trp_ps = sb.cl * sb.tck_ps, sb.trcd * sb.tck_ps, sb.trp * sb.tck_ps
-    values: dict[str, object] = dict(
-        name=f"{sb.name} {density_gbit}Gb x{device_width_bits} x{bus_width_bits}",
-        tck_ps=tck,
-        cl=_clocks(tcl_ps, tck), cwl=_cwl(tck), trcd=_clocks(trcd_ps, tck), trp=_clocks(trp_ps, tck),
-        tras=_clocks(sb.tras_ps, tck),
-        # tRC in clocks can round below tRAS + tRP at a slower tCK; a bank needs both.
-        trc=max(_clocks(sb.trc_ps, tck), _clocks(sb.tras_ps, tck) + _clocks(trp_ps, tck)),
-        trrd=_clocks(sb.trrd_2k_ps if two_k else sb.trrd_1k_ps, tck, 4),
-        tfaw=_clocks(sb.tfaw_2k_ps if two_k else sb.tfaw_1k_ps, tck),
-        twr=_clocks(sb.twr_ps, tck),
-        twtr=_clocks(sb.twtr_ps, tck, 4),
-        trtp=_clocks(sb.trtp_ps, tck, 4),
-        tccd=sb.tccd,
-        trfc=_clocks(TRFC_PS[density_gbit], tck),
-        trefi=TREFI_PS // tck,
-        device_width_bits=device_width_bits, density_gbit=density_gbit,
-        banks=org.banks, rows=org.rows, columns=org.columns,
-        bus_width_bits=bus_width_bits, ranks=ranks, channels=channels,
-    )
-    values.update(overrides)
-    return Ddr3Spec(**values)  # type: ignore[arg-type]
+    timing = {k: v for k, v in overrides.items() if k not in _CONTROLLER_KEYWORDS}
+    refresh = overrides.get("refresh")
+    if "refresh_enabled" in overrides:
+        refresh = "all_bank" if overrides["refresh_enabled"] else "off"
+    mapping = overrides.get("address_mapping", overrides.get("mapping"))
+    return dram_spec(DDR3, preset, density_gbit=density_gbit, device_width_bits=device_width_bits,
+                     bus_width_bits=bus_width_bits, ranks=ranks, channels=channels,
+                     refresh=refresh,  # type: ignore[arg-type]
+                     queue_depth=overrides.get("queue_depth", 32),  # type: ignore[arg-type]
+                     mapping=mapping, timing=timing)  # type: ignore[arg-type]
 
 
 def preset_names() -> tuple[str, ...]:

@@ -6,38 +6,36 @@ from dataclasses import dataclass
 
 from accelsim.errors import ConfigError
 from accelsim.hw.config import (
-    Ddr3Dram,
     HwConfig,
     IdealCompute,
     IdealDram,
     SystolicCompute,
 )
-from accelsim.hw.ddr3_presets import ddr3_spec
 from accelsim.hw.energy_defaults import (
     DDR3_1600_4GB_X8,
     default_energy_costs,
     default_mac_precision,
     ddr3_rank,
 )
-from accelsim.sim.bus import BusTiming, Ddr3Timing, IdealPipe
+from accelsim.sim.bus import BusTiming, DramTiming, IdealPipe
 from accelsim.sim.compute.dispatch import VECTOR_OPS, DispatchTiming
 from accelsim.sim.compute.ideal import IdealThroughput
 from accelsim.sim.compute.systolic import SystolicArray
 from accelsim.sim.compute.timing import ComputeTiming
 from accelsim.sim.compute.vector import VectorUnit
-from accelsim.sim.dram.ddr3 import Ddr3Model
+from accelsim.sim.dram.memory import DramModel
 from accelsim.sim.energy import EnergyCosts
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import Policy
 
 
-def build_ddr3_model(hw: HwConfig) -> Ddr3Model:
-    """The DDR3 model of ``hw``; a config error if its DRAM is not DDR3."""
-    if not isinstance(hw.dram, Ddr3Dram):
-        raise ConfigError(f"{hw.name}: dram.model is {hw.dram.model!r}; a DRAM trace needs "
-                          "dram.model: ddr3")
-    return Ddr3Model(ddr3_spec(**hw.dram.spec_arguments()))  # type: ignore[arg-type]
+def build_dram_model(hw: HwConfig) -> DramModel:
+    """The DRAM model of ``hw``; a config error if its DRAM is the ideal pipe."""
+    if isinstance(hw.dram, IdealDram):
+        raise ConfigError(f"{hw.name}: dram.model is 'ideal' (a bandwidth pipe without DRAM "
+                          "commands); a DRAM trace needs dram.model: dram (or ddr3)")
+    return DramModel(hw.dram.spec)
 
 
 def build_compute_timing(hw: HwConfig) -> ComputeTiming:
@@ -61,8 +59,8 @@ def build_energy_costs(hw: HwConfig) -> EnergyCosts:
     """The config's energy costs; each field it leaves out from ``hw/energy_defaults.py``
     (MAC by precision, SRAM by size, DDR3 by the rank's device count)."""
     dram = hw.dram
-    rank = (ddr3_rank(dram.bus_width_bits // dram.device_width_bits)
-            if isinstance(dram, Ddr3Dram) else DDR3_1600_4GB_X8)
+    rank = (DDR3_1600_4GB_X8 if isinstance(dram, IdealDram)
+            else ddr3_rank(dram.spec.devices_per_rank))
     energy = hw.energy
     precision = energy.mac_precision or default_mac_precision(
         hw.precision.activation_bits, hw.precision.weight_bits)
@@ -105,15 +103,15 @@ def build_machine_parts(hw: HwConfig) -> MachineParts:
     """Fresh, stateful parts for one run. With a DDR3 bus, the energy accounting
     counts the activates and refreshes of the very model that times the bus; with
     the ideal pipe it estimates them."""
-    ddr3: Ddr3Model | None = None
+    dram: DramModel | None = None
     bus: BusTiming
     if isinstance(hw.dram, IdealDram):
         bus = IdealPipe(hw.dram.bandwidth)
     else:
-        ddr3 = build_ddr3_model(hw)
-        bus = Ddr3Timing(ddr3)
+        dram = build_dram_model(hw)
+        bus = DramTiming(dram)
     energy = EnergyAccounting(build_energy_costs(hw), hw.precision.activation_bits,
-                              hw.precision.weight_bits, counter=ddr3)
+                              hw.precision.weight_bits, counter=dram)
     return MachineParts(hw.sram.size, bus, build_compute_timing(hw),
                         hw.precision.activation_bits, energy)
 

@@ -3,8 +3,8 @@
 :class:`DdrBus` owns the bus as a SimPy resource of capacity one: reads and
 writes share it, one transfer at a time. How long a transfer takes is a
 :class:`BusTiming` model's business: :class:`IdealPipe` (the paper's "1 GB/s
-DDR3 bus", a fixed bandwidth and nothing else) here, a DDR3 timing model
-with banks, rows and refresh elsewhere.
+DDR3 bus", a fixed bandwidth and nothing else) here, or :class:`DramTiming`,
+a DRAM model with banks, rows and refresh (any standard, :mod:`accelsim.sim.dram`).
 """
 
 from __future__ import annotations
@@ -39,14 +39,14 @@ class IdealPipe:
 
 
 class ByteTransfers(Protocol):
-    """A DRAM model that moves whole bytes (the DDR3 model)."""
+    """A DRAM model that moves whole bytes (:class:`accelsim.sim.dram.DramModel`)."""
 
     def transfer(self, now_ps: int, address: int, nbytes: int, is_write: bool) -> int: ...
 
 
-class Ddr3Timing:
-    """A DDR3 device model behind the bus: transfers of bits become whole bytes,
-    timed with banks, rows, refresh and turnaround by ``model``."""
+class DramTiming:
+    """A DRAM model behind the bus: transfers of bits become whole bytes, timed with
+    banks, rows, refresh and turnaround by ``model``."""
 
     def __init__(self, model: ByteTransfers) -> None:
         self.model = model

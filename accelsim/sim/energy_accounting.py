@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from accelsim.sim.dram.ddr3 import CommandCounts
+from accelsim.sim.dram.memory import CommandCounts
 from accelsim.sim.energy import EnergyBreakdown, EnergyCosts, layer_energy
 from accelsim.sim.frozen import make
 from accelsim.sim.records import StepRecord
@@ -48,7 +48,7 @@ ESTIMATE_REFRESH_INTERVAL_PS = 7_800_000
 
 
 class CommandCounter(Protocol):
-    """A DRAM model that counts its commands (:class:`~accelsim.sim.dram.ddr3.Ddr3Model`)."""
+    """A DRAM model that counts its commands (:class:`~accelsim.sim.dram.memory.DramModel`)."""
 
     def command_counts(self) -> CommandCounts: ...
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 from accelsim.sim.bus import BusTiming
 from accelsim.sim.compute.timing import ComputeEstimate, ComputeTiming
-from accelsim.sim.dram.ddr3 import CommandCounts
+from accelsim.sim.dram.memory import CommandCounts
 from accelsim.sim.energy_accounting import CommandCounter, EnergyAccounting
 from accelsim.sim.policies.base import PreparedSchedule, Segment
 from accelsim.sim.records import StepRecord

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accelsim.sim.compute.timing import ComputeEstimate
-from accelsim.sim.dram.ddr3 import CommandCounts
+from accelsim.sim.dram.memory import CommandCounts
 from accelsim.sim.energy import ZERO_ENERGY, EnergyBreakdown
 from accelsim.sim.energy_accounting import NO_EVENTS, EnergyAccounting, charge, transfer_events
 from accelsim.sim.frozen import make

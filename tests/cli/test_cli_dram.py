@@ -54,8 +54,8 @@ def test_bad_inputs(tmp_path: Path) -> None:
     proc = accelsim("dram", "--hw", str(hw), "--trace", str(trace))
     assert proc.returncode == 2 and f"{trace}:2" in proc.stderr and "Traceback" not in proc.stderr
     proc = accelsim("dram", "--hw", "hwconfigs/1mb_ddr3.yaml", "--trace", str(trace))
-    assert proc.returncode == 2 and "needs 'ddr3'" in proc.stderr
-    for bad, fragment in (("DDR3_9999Z", "unknown speed bin"), ):
+    assert proc.returncode == 2 and "needs dram.model: dram" in proc.stderr
+    for bad, fragment in (("DDR3_9999Z", "dram.ddr3.preset: DDR3 has no speed bin"), ):
         hw.write_text(DDR3_1600_X64.replace("DDR3_1600K", bad))
         proc = accelsim("dram", "--hw", str(hw), "--trace", str(trace))
         assert proc.returncode == 2 and fragment in proc.stderr, proc.stderr

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from accelsim.hw.ddr3_presets import ddr3_spec
-from accelsim.sim.bus import Ddr3Timing, IdealPipe
+from accelsim.sim.bus import DramTiming, IdealPipe
 from accelsim.sim.compute.ideal import IdealThroughput
-from accelsim.sim.dram.ddr3 import CommandCounts, Ddr3Model
+from accelsim.sim.dram.memory import CommandCounts, DramModel
 from accelsim.sim.energy import ZERO_ENERGY, EnergyCosts, layer_energy
 from accelsim.sim.energy_accounting import (
     ESTIMATE_REFRESH_INTERVAL_PS,
@@ -123,9 +123,9 @@ def test_without_accounting_energy_is_zero() -> None:
 
 
 def test_ddr3_counts_are_the_controllers_own() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K"))
+    model = DramModel(ddr3_spec("DDR3-1600K"))
     accounting = EnergyAccounting(COSTS, 8, 8, counter=model)
-    machine = Accelerator(10**6, Ddr3Timing(model), IdealThroughput(10**12), 8,
+    machine = Accelerator(10**6, DramTiming(model), IdealThroughput(10**12), 8,
                           energy=accounting)
     result = run_policy(machine, _schedule(), PaperPolicy(8, 8))
     counts = model.command_counts()

@@ -1,8 +1,10 @@
-"""DDR3 main-memory timing: spec, FR-FCFS controller with a streaming fast path, traces."""
+"""DRAM main-memory timing: standards as data, specs, FR-FCFS controllers (Python reference
+and compiled), address mappings, request traces."""
 
-from accelsim.sim.dram.ddr3 import Ddr3Model, TraceStats, simulate_trace
-from accelsim.sim.dram.spec import ADDRESS_MAPPINGS, Ddr3Spec
+from accelsim.sim.dram.memory import CommandCounts, DramModel, TraceStats, simulate_trace
+from accelsim.sim.dram.spec import DramSpec
+from accelsim.sim.dram.standards import STANDARDS, standard_named
 from accelsim.sim.dram.trace import parse_trace
 
-__all__ = ["ADDRESS_MAPPINGS", "Ddr3Model", "Ddr3Spec", "TraceStats", "parse_trace",
-           "simulate_trace"]
+__all__ = ["STANDARDS", "CommandCounts", "DramModel", "DramSpec", "TraceStats", "parse_trace",
+           "simulate_trace", "standard_named"]

@@ -1,17 +1,17 @@
-"""The DDR3 channel controller with its scheduler loop compiled (``_channel_core.c``).
+"""The DRAM channel controller compiled (``_channel_core.c`` and its companions).
 
 :class:`CompiledChannel` is a drop-in for
-:class:`~accelsim.sim.dram.controller.ChannelController` (``serve``, ``log``
-and the command counters) that runs the same FR-FCFS model in C, one
-command at a time, with no streaming shortcut: it needs none, and that
-keeps the compiled part small. The timing rules it applies are the tables
-:class:`~accelsim.sim.dram.state.ChannelState` derives from
-:mod:`accelsim.sim.dram.timing`, so the rules have one source.
+:class:`~accelsim.sim.dram.controller.ChannelController` (``serve``,
+``transfer``, ``log`` and the command counters) that runs the same FR-FCFS
+model in C. It is given the rule tables of :mod:`accelsim.sim.dram.rules`
+(the ones the Python controller reads) and the address fields of
+:class:`~accelsim.sim.dram.address.AddressMap`, so no standard, command or
+timing is written in C; tests compare it with the Python reference command
+for command.
 
-The Python controller stays the reference: tests compare the two, command
-log included, on random traffic. The extension is built by ``pip install``
-when a C compiler is present; without one, :data:`AVAILABLE` is False and
-:class:`~accelsim.sim.dram.ddr3.Ddr3Model` uses the Python controller, with
+The extension is built by ``pip install`` when a C compiler is present;
+without one, :data:`AVAILABLE` is False and
+:class:`~accelsim.sim.dram.memory.DramModel` uses the Python controller, with
 the same results, only slower.
 """
 
@@ -20,9 +20,11 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from accelsim.sim.dram.address import AddressMap
 from accelsim.sim.dram.frontend import Run, placed
-from accelsim.sim.dram.spec import Ddr3Spec
-from accelsim.sim.dram.state import ChannelState
+from accelsim.sim.dram.rules import rule_tables
+from accelsim.sim.dram.spec import DramSpec
+from accelsim.sim.dram.standard import Role
 
 _core: ModuleType | None
 try:
@@ -35,24 +37,27 @@ AVAILABLE = _core is not None
 
 
 class CompiledChannel:
-    """One DDR3 channel of ``spec``: :class:`ChannelController`'s model, compiled."""
+    """One channel of ``spec``: :class:`ChannelController`'s model, compiled."""
 
-    def __init__(self, spec: Ddr3Spec) -> None:
+    def __init__(self, spec: DramSpec) -> None:
         if _core is None:
-            raise RuntimeError("accelsim's compiled DDR3 controller is not built in this "
+            raise RuntimeError("accelsim's compiled DRAM controller is not built in this "
                                "installation")
-        state = ChannelState(spec)  # the rule tables, from the one place that derives them
-        amap = state.amap
+        t = rule_tables(spec)
+        amap = AddressMap(spec)
         self.spec = spec
         self.amap = amap
         self.log: list[tuple[int, str, int, int]] | None = None  # (cycle, cmd, rank, bank) if set
         self._core = _core.ChannelCore(
-            nranks=spec.ranks, banks=spec.banks, depth=spec.queue_depth, trefi=spec.trefi,
-            refresh_enabled=spec.refresh_enabled, read_latency=state.lat[0],
-            write_latency=state.lat[1], faw_count=len(state.faw[0]), faw_cycles=state.faw_cycles,
-            bank_rules=state._bank_rules, rank_rules=state._rank_rules,
-            other_rules=state._other_rules, late_rules=state._late_rules,
-            field_shifts=(amap._rs, amap._bs, amap._ws), field_masks=(amap._rm, amap._bm, amap._wm))
+            ranks=spec.ranks, bankgroups=spec.bankgroups, banks_per_group=spec.banks_per_group,
+            depth=spec.queue_depth, latencies=(t.read_latency, t.write_latency),
+            window=(t.window_count, t.window_cycles), names=t.names,
+            roles=tuple(t.role[r] for r in (Role.ACTIVATE, Role.PRECHARGE, Role.PRECHARGE_ALL,
+                                            Role.READ, Role.WRITE)),
+            bus=t.bus, tables=(t.bank, t.bankgroup, t.rank, t.sibling, t.channel, t.late),
+            refresh=(t.refresh_command, t.refresh_precharge, t.refresh_interval,
+                     int(t.refresh_per_bank)),
+            fields=amap.fields)
 
     def serve(self, runs: list[Run], done: list[int], first_enq: list[int]) -> None:
         """Run ``runs`` (in order) to the issue of their last column command

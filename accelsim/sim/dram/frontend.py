@@ -1,9 +1,9 @@
-"""What waits in front of a DDR3 channel controller: runs of bursts, in arrival order.
+"""What waits in front of a DRAM channel controller: runs of bursts, in arrival order.
 
 A channel's front end holds the bursts of the requests not yet admitted to
 the controller queue. They come as :class:`Run` records (contiguous channel-
 local burst indices of one direction, as a DMA transfer or a sequential
-stretch of a trace makes them) or, for traces of scattered 64-byte requests,
+stretch of a trace makes them) or, for traces of scattered one-burst requests,
 as one run listing its bursts explicitly, so that random traffic does not
 cost one record per request. Queued bursts are plain tuples (see
 :data:`ENTRY_FIELDS`) because the controller creates one per burst.
@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from accelsim.sim.dram.address import AddressMap
+from accelsim.sim.dram.address import AddressMap
 
 #: Fields of a queued burst tuple: age (admission order), row, direction,
 #: admission clock, request id.

@@ -1,138 +1,206 @@
-"""The parameters of one DDR3 memory system: device timing, organisation, bus and controller.
+"""The parameters of one DRAM memory system: standard, timing, organisation, bus and controller.
 
-A :class:`Ddr3Spec` describes JEDEC DDR3 SDRAM (JESD79-3) behind one open-page
-FR-FCFS controller per channel. Every timing is in clock cycles of the DRAM
-command clock, whose period is ``tck_ps`` picoseconds; data moves on both
-edges, so a BL8 burst occupies ``burst_length // 2`` clocks of the data bus.
-Presets (JEDEC speed bins) live in :mod:`accelsim.hw.ddr3_presets`; this
-module only holds and checks the values.
+A :class:`DramSpec` is one JEDEC standard (:mod:`accelsim.sim.dram.standards`)
+with the clock timings of a speed bin, the organisation of its devices, the
+bus they make, and the controller in front of each channel (queue depth,
+refresh kind, address mapping). Every timing is in clocks of the DRAM command
+clock, whose period is ``tck_ps`` picoseconds. Presets (speed bins, device
+organisations, with their sources) live in :mod:`accelsim.hw.dram_presets`;
+this module only holds the values and checks them, each against its accepted
+range, so that nothing absurd reaches the controller.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from accelsim.errors import ConfigError
+from accelsim.sim.dram.mapping import AddressMapping
+from accelsim.sim.dram.standard import TBURST, Standard
 
-#: Address mappings, most to least significant field of a channel-local burst
-#: index. The channel is always the least significant field (channels
-#: interleave burst by burst), and ``row`` is always the most significant so
-#: a row stays open across a whole row-sized stripe of addresses.
-ADDRESS_MAPPINGS: dict[str, tuple[str, ...]] = {
-    # Row | rank | bank | column: a sequential stream fills a whole row of a
-    # bank before it moves to the next bank (the reference simulators' map).
-    "row_rank_bank_column": ("row", "rank", "bank", "column"),
-    # Row | column | rank | bank: consecutive bursts rotate over the banks.
-    "row_column_rank_bank": ("row", "column", "rank", "bank"),
-    # Row | bank | rank | column: as the default, ranks interleave before banks.
-    "row_bank_rank_column": ("row", "bank", "rank", "column"),
-}
-
-DEFAULT_ADDRESS_MAPPING = "row_rank_bank_column"
-
-_DEVICE_WIDTHS_BITS = (4, 8, 16)
-_BUS_WIDTHS_BITS = (8, 16, 32, 64)
-
-# Fields that are clock-cycle timings and must be >= 1.
-TIMING_FIELDS: tuple[str, ...] = (
-    "cl", "cwl", "trcd", "trp", "tras", "trc", "trrd", "tfaw", "twr", "twtr",
-    "trtp", "tccd", "trfc", "trefi", "trtrs")
+#: Largest clock count a timing may have: 2**24 clocks is over 16 ms at 1 GHz,
+#: beyond any JEDEC timing, and keeps every sum of timings far from overflow.
+MAX_CLOCKS = 1 << 24
+#: Longest and shortest clock period accepted, ps (1 ps .. 1 us).
+TCK_RANGE_PS = (1, 1_000_000)
+#: Queue depth range per channel, bursts.
+QUEUE_DEPTH_RANGE = (1, 1024)
+#: Ranks (or pseudo-channels) and channels: powers of two up to these.
+MAX_RANKS = 8
+MAX_CHANNELS = 64
+REFRESH_OFF = "off"
 
 
-def _is_power_of_two(value: int) -> bool:
-    return value > 0 and value & (value - 1) == 0
+class SpecError(ConfigError):
+    """A DRAM value outside what the standard allows; ``field`` is its path in the
+    ``dram`` section (``timing.cl``, ``queue_depth``), ``detail`` what was expected."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"dram.{field}: {detail}")
+        self.field = field
+        self.detail = detail
+
+
+class TimingValues(Mapping[str, int]):
+    """An immutable, hashable mapping of timing parameter -> clocks."""
+
+    __slots__ = ("_items", "_dict")
+
+    def __init__(self, values: Mapping[str, int]) -> None:
+        self._items = tuple(sorted(values.items()))
+        self._dict = dict(self._items)
+
+    def __getitem__(self, key: str) -> int:
+        return self._dict[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TimingValues) and self._items == other._items
+
+    def __repr__(self) -> str:
+        return f"TimingValues({self._dict!r})"
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _power_of_two(value: object, limit: int) -> bool:
+    return _is_int(value) and 1 <= value <= limit and value & (value - 1) == 0  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
-class Ddr3Spec:
-    """A DDR3 channel set: JEDEC timing in clocks, device organisation and controller.
+class DramSpec:
+    """A DRAM memory system (see the module docstring).
 
-    Timings (clock cycles of ``tck_ps`` ps): ``cl`` read latency, ``cwl``
-    write latency, ``trcd`` ACT->RD/WR, ``trp`` PRE->ACT, ``tras`` ACT->PRE,
-    ``trc`` ACT->ACT same bank, ``trrd`` ACT->ACT other bank, ``tfaw`` window
-    holding at most four ACTs, ``twr`` write recovery (end of write data ->
-    PRE), ``twtr`` end of write data -> RD, ``trtp`` RD->PRE, ``tccd`` column
-    command spacing, ``trfc`` REF duration, ``trefi`` refresh interval,
-    ``trtrs`` rank-to-rank data-bus switch.
-
-    Organisation: each device is ``device_width_bits`` wide with ``banks``
-    banks of ``rows`` rows of ``columns`` columns; ``bus_width_bits //
-    device_width_bits`` devices form a rank; ``ranks`` ranks share a
-    channel's bus; ``channels`` channels run independently.
-
-    Controller: ``queue_depth`` bursts per channel, all-bank refresh when
-    ``refresh_enabled``, and an address mapping named in
-    :data:`ADDRESS_MAPPINGS`.
+    Organisation: each device is ``device_width_bits`` wide, of
+    ``density_gbit`` Gb, with ``bankgroups`` x ``banks_per_group`` banks of
+    ``rows`` rows of ``columns`` columns (one column is one device-width word);
+    ``bus_width_bits // device_width_bits`` devices form a rank, ``ranks``
+    ranks (HBM2: pseudo-channels) make a channel, ``channels`` channels run
+    independently. Controller: ``queue_depth`` bursts per channel, ``refresh``
+    a refresh kind of the standard or "off", ``mapping`` the address mapping.
     """
 
+    standard: Standard
     name: str
     tck_ps: int
-    cl: int
-    cwl: int
-    trcd: int
-    trp: int
-    tras: int
-    trc: int
-    trrd: int
-    tfaw: int
-    twr: int
-    twtr: int
-    trtp: int
-    tccd: int
-    trfc: int
-    trefi: int
+    timing: TimingValues
     device_width_bits: int
     density_gbit: int
-    banks: int
+    bankgroups: int
+    banks_per_group: int
     rows: int
     columns: int
-    bus_width_bits: int = 64
+    bus_width_bits: int
+    mapping: AddressMapping
     ranks: int = 1
     channels: int = 1
-    burst_length: int = 8
-    trtrs: int = 1
-    refresh_enabled: bool = True
+    refresh: str = ""
     queue_depth: int = 32
-    address_mapping: str = DEFAULT_ADDRESS_MAPPING
+    _layout: dict[str, tuple[int, int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.tck_ps, int) or self.tck_ps < 1:
-            raise ConfigError(f"ddr3.tck_ps: expected a positive integer of picoseconds, got {self.tck_ps!r}")
-        for name in TIMING_FIELDS:
+        std = self.standard
+        if not self.refresh:
+            object.__setattr__(self, "refresh", std.refresh[0].name)
+        if not isinstance(self.timing, TimingValues):
+            object.__setattr__(self, "timing", TimingValues(self.timing))
+        lo, hi = TCK_RANGE_PS
+        if not _is_int(self.tck_ps) or not lo <= self.tck_ps <= hi:
+            raise SpecError("timing.tck_ps", f"expected a clock period from {lo} to {hi} ps, "
+                                             f"got {self.tck_ps!r}")
+        missing = [p for p in std.timing_params if p not in self.timing]
+        if missing:
+            raise SpecError(f"timing.{missing[0]}", f"{std.name} needs a value for it")
+        for name, value in self.timing.items():
+            if name not in std.timing_params:
+                raise SpecError(f"timing.{name}", f"{std.name} has no such timing; expected one "
+                                                  f"of {', '.join(std.timing_params)} or tck_ps")
+            low = std.min_clocks.get(name, 1)
+            if not _is_int(value) or not low <= value <= MAX_CLOCKS:
+                raise SpecError(f"timing.{name}", f"expected a whole number of clocks from {low} "
+                                                  f"to {MAX_CLOCKS}, got {value!r}")
+        values = self.clocks
+        for c in std.checks:
+            if not c.holds(values):
+                raise SpecError(f"timing.{c.lhs.text.split()[0]}",
+                                f"expected {c.lhs.text} {c.op} {c.rhs.text} = "
+                                f"{c.rhs.evaluate(values)} ({c.reason}), got "
+                                f"{c.lhs.evaluate(values)}")
+        for name, limit in (("bankgroups", 64), ("banks_per_group", 64), ("rows", 1 << 24),
+                            ("columns", 1 << 16)):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"ddr3.{name}: expected a positive whole number of clocks, got {value!r}")
-        if self.device_width_bits not in _DEVICE_WIDTHS_BITS:
-            raise ConfigError(f"ddr3.device_width_bits: expected one of {_DEVICE_WIDTHS_BITS}, "
-                              f"got {self.device_width_bits!r}")
-        if self.bus_width_bits not in _BUS_WIDTHS_BITS:
-            raise ConfigError(f"ddr3.bus_width_bits: expected one of {_BUS_WIDTHS_BITS}, "
-                              f"got {self.bus_width_bits!r}")
-        if self.bus_width_bits % self.device_width_bits:
-            raise ConfigError(
-                f"ddr3.bus_width_bits: a x{self.bus_width_bits} bus cannot be built from "
-                f"x{self.device_width_bits} devices (needs a multiple of {self.device_width_bits})")
-        for name in ("banks", "rows", "columns", "ranks", "channels"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or not _is_power_of_two(value):
-                raise ConfigError(f"ddr3.{name}: expected a power of two >= 1, got {value!r}")
-        if self.burst_length != 8:
-            raise ConfigError(f"ddr3.burst_length: only BL8 is modelled, got {self.burst_length!r}")
-        if self.columns < self.burst_length:
-            raise ConfigError(f"ddr3.columns: expected at least {self.burst_length}, got {self.columns}")
-        if not isinstance(self.queue_depth, int) or self.queue_depth < 1:
-            raise ConfigError(f"ddr3.queue_depth: expected a positive integer, got {self.queue_depth!r}")
-        if self.address_mapping not in ADDRESS_MAPPINGS:
-            raise ConfigError(f"ddr3.address_mapping: expected one of {sorted(ADDRESS_MAPPINGS)}, "
-                              f"got {self.address_mapping!r}")
-        if self.tras + self.trp > self.trc:
-            raise ConfigError(f"ddr3.trc: expected >= tras + trp = {self.tras + self.trp}, got {self.trc}")
-        if self.tccd < self.burst_length // 2:
-            raise ConfigError(f"ddr3.tccd: expected >= BL/2 = {self.burst_length // 2}, got {self.tccd}")
-        if self.trefi <= self.trfc:
-            raise ConfigError(f"ddr3.trefi: expected more than trfc = {self.trfc}, got {self.trefi}")
+            if not _power_of_two(value, limit):
+                raise SpecError(name, f"expected a power of two from 1 to {limit}, got {value!r}")
+        if not _power_of_two(self.ranks, MAX_RANKS):
+            raise SpecError(std.rank_level + "s", f"expected 1, 2, 4 or 8, got {self.ranks!r}")
+        if not _power_of_two(self.channels, MAX_CHANNELS):
+            raise SpecError("channels", f"expected a power of two from 1 to {MAX_CHANNELS}, got "
+                                        f"{self.channels!r}")
+        if not _is_int(self.device_width_bits) or not _is_int(self.bus_width_bits) or \
+                self.device_width_bits < 1 or self.bus_width_bits < self.device_width_bits or \
+                self.bus_width_bits % self.device_width_bits or self.bus_width_bits > 1024:
+            raise SpecError("bus_width_bits",
+                            f"a x{self.bus_width_bits!r} bus cannot be built from "
+                            f"x{self.device_width_bits!r} devices (needs a multiple of "
+                            f"{self.device_width_bits!r}, at most 1024)")
+        if self.bus_width_bits * std.burst_length % 8:
+            raise SpecError("bus_width_bits", f"a burst of x{self.bus_width_bits} is not whole "
+                                              "bytes")
+        if self.columns < std.burst_length:
+            raise SpecError("columns", f"expected at least {std.burst_length}, got {self.columns}")
+        lo, hi = QUEUE_DEPTH_RANGE
+        if not _is_int(self.queue_depth) or not lo <= self.queue_depth <= hi:
+            raise SpecError("queue_depth", f"expected a whole number of bursts from {lo} to {hi}, "
+                                           f"got {self.queue_depth!r}")
+        kinds = [k.name for k in std.refresh] + [REFRESH_OFF]
+        if self.refresh not in kinds:
+            raise SpecError("refresh", f"{std.name} refreshes {' or '.join(kinds)}, got "
+                                       f"{self.refresh!r}")
+        try:
+            layout = self.mapping.layout({
+                "channel": self.channels, "rank": self.ranks, "bankgroup": self.bankgroups,
+                "bank": self.banks_per_group, "row": self.rows, "column": self.bursts_per_row})
+        except ConfigError as exc:
+            raise SpecError("mapping", str(exc).removeprefix("mapping: ")) from None
+        object.__setattr__(self, "_layout", layout)
+
+    # --- timing ---------------------------------------------------------------
+    @cached_property
+    def clocks(self) -> dict[str, int]:
+        """Every timing in clocks, with the derived ``tburst``: what rule expressions use."""
+        return {**self.timing, TBURST: self.tburst}
+
+    @property
+    def refresh_enabled(self) -> bool:
+        return self.refresh != REFRESH_OFF
 
     # --- organisation -------------------------------------------------------
+    @property
+    def burst_length(self) -> int:
+        return self.standard.burst_length
+
+    @property
+    def tburst(self) -> int:
+        """Data-bus clocks of one burst (BL / transfers per clock)."""
+        return self.standard.tburst
+
+    @property
+    def banks(self) -> int:
+        """Banks per rank."""
+        return self.bankgroups * self.banks_per_group
+
     @property
     def devices_per_rank(self) -> int:
         return self.bus_width_bits // self.device_width_bits
@@ -143,7 +211,7 @@ class Ddr3Spec:
 
     @property
     def page_bytes(self) -> int:
-        """Row (page) size of one device, bytes: 1 KB or 2 KB for JEDEC DDR3."""
+        """Row (page) size of one device, bytes."""
         return self.columns * self.device_width_bits // 8
 
     @property
@@ -153,17 +221,12 @@ class Ddr3Spec:
 
     @property
     def burst_bytes(self) -> int:
-        """Bytes moved by one BL8 burst on the whole bus."""
-        return self.bus_bytes * self.burst_length
+        """Bytes moved by one burst on the whole bus of a rank."""
+        return self.bus_width_bits * self.burst_length // 8
 
     @property
     def bursts_per_row(self) -> int:
         return self.columns // self.burst_length
-
-    @property
-    def tburst(self) -> int:
-        """Data-bus clocks of one burst (BL/2, double data rate)."""
-        return self.burst_length // 2
 
     @property
     def capacity_bytes(self) -> int:
@@ -171,9 +234,11 @@ class Ddr3Spec:
 
     @property
     def peak_bandwidth_bytes_per_s(self) -> float:
-        """All channels: bus bytes x 2 transfers per clock / tCK."""
-        return self.channels * self.bus_bytes * 2 * 1e12 / self.tck_ps
+        """All channels (and pseudo-channels, which have their own data buses)."""
+        buses = self.channels * (1 if self.standard.rank_shares_data_bus else self.ranks)
+        return buses * self.bus_bytes * self.standard.data_rate * 1e12 / self.tck_ps
 
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+    @property
+    def layout(self) -> dict[str, tuple[int, int]]:
+        """(shift, bits) of each address field in a global burst index."""
+        return self._layout

@@ -1,4 +1,4 @@
-"""The compiled DDR3 controller is built, is the default, and is the Python controller's model.
+"""The compiled controller is built, is the default, and is the Python controller's model (DDR3).
 
 Beyond the comparisons in the other modules of this folder (pinned streams,
 random traces and transfers, the naive clock loop), this drives a channel the
@@ -20,8 +20,8 @@ from accelsim.hw.ddr3_presets import ddr3_spec
 from accelsim.sim.dram import compiled
 from accelsim.sim.dram.compiled import CompiledChannel
 from accelsim.sim.dram.controller import NEVER, ChannelController
-from accelsim.sim.dram.ddr3 import Ddr3Model
 from accelsim.sim.dram.frontend import Run
+from accelsim.sim.dram.memory import DramModel
 
 
 def test_the_compiled_controller_is_built_and_used_by_default() -> None:
@@ -30,13 +30,11 @@ def test_the_compiled_controller_is_built_and_used_by_default() -> None:
     assert compiled.AVAILABLE, ("accelsim/sim/dram/_channel_core.c was not built: "
                                 "run pip install -e .")
     spec = ddr3_spec("DDR3-1600K", channels=2)
-    assert all(isinstance(c, CompiledChannel) for c in Ddr3Model(spec).controllers)
+    assert all(isinstance(c, CompiledChannel) for c in DramModel(spec).controllers)
     assert all(isinstance(c, ChannelController)
-               for c in Ddr3Model(spec, backend="python").controllers)
-    assert all(isinstance(c, ChannelController)
-               for c in Ddr3Model(spec, batching=False).controllers)
+               for c in DramModel(spec, backend="python").controllers)
     with pytest.raises(ValueError, match="backend"):
-        Ddr3Model(spec, backend="fortran")  # type: ignore[arg-type]
+        DramModel(spec, backend="fortran")  # type: ignore[arg-type]
 
 
 def _state(ctrl: ChannelController | CompiledChannel) -> tuple[int, ...]:
@@ -52,7 +50,7 @@ def test_overlapping_transfers_match_the_python_reference(seed: int) -> None:
                      address_mapping=rng.choice(["row_rank_bank_column", "row_column_rank_bank"]))
     transfers = [(rng.randrange(1 << 18), rng.randint(1, 600), rng.random() < 0.4,
                   rng.randint(-300, 2000)) for _ in range(30)]
-    ref, fast = ChannelController(spec, batching=False), CompiledChannel(spec)
+    ref, fast = ChannelController(spec), CompiledChannel(spec)
     ref.log, fast.log = [], []
     n = len(transfers)
     ref_out = ([-1] * n, [NEVER] * n)
@@ -85,10 +83,10 @@ def test_without_the_extension_the_python_controller_runs() -> None:
         "import sys; sys.modules['accelsim.sim.dram._channel_core'] = None\n"
         "from accelsim.hw.ddr3_presets import ddr3_spec\n"
         "from accelsim.sim.dram import compiled\n"
-        "from accelsim.sim.dram.ddr3 import Ddr3Model\n"
-        "m = Ddr3Model(ddr3_spec('DDR3-1066F', bus_width_bits=8))\n"
+        "from accelsim.sim.dram.memory import DramModel\n"
+        "m = DramModel(ddr3_spec('DDR3-1066F', bus_width_bits=8))\n"
         "print(compiled.AVAILABLE, type(m.controllers[0]).__name__,\n"
         "      m.transfer(0, 4096, 70000, False))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    expected = Ddr3Model(ddr3_spec("DDR3-1066F", bus_width_bits=8)).transfer(0, 4096, 70000, False)
+    expected = DramModel(ddr3_spec("DDR3-1066F", bus_width_bits=8)).transfer(0, 4096, 70000, False)
     assert out.stdout.split() == ["False", "ChannelController", str(expected)]

@@ -24,16 +24,21 @@ JEDEC = [
 def test_speed_bin_values(row: tuple, width: int, page: int) -> None:
     name, tck, cl, cwl, trcd, trp, tras, trc, trrd, tfaw, twr, twtr, trtp = row
     s = ddr3_spec(name, device_width_bits=width)
-    assert (s.tck_ps, s.cl, s.cwl, s.trcd, s.trp, s.tras, s.trc) == (tck, cl, cwl, trcd, trp, tras, trc)
-    assert (s.trrd, s.tfaw) == (trrd[page], tfaw[page])
-    assert (s.twr, s.twtr, s.trtp, s.tccd, s.burst_length) == (twr, twtr, trtp, 4, 8)
-    assert s.trefi == 7_800_000 // tck
+    t = s.timing
+    assert (s.tck_ps, t["cl"], t["cwl"], t["trcd"], t["trp"], t["tras"], t["trc"]) == (
+        tck, cl, cwl, trcd, trp, tras, trc)
+    assert (t["trrd"], t["tfaw"]) == (trrd[page], tfaw[page])
+    assert (t["twr"], t["twtr"], t["trtp"], t["tccd"], s.burst_length) == (twr, twtr, trtp, 4, 8)
+    assert t["trefi"] == 7_800_000 // tck
 
 
 def test_reference_device_matches_readme() -> None:
     s = ddr3_spec("DDR3-1600K", device_width_bits=8, density_gbit=4, bus_width_bits=64)
-    assert (s.cl, s.cwl, s.trcd, s.trp, s.tras, s.trc, s.trrd, s.tfaw) == (11, 8, 11, 11, 28, 39, 5, 24)
-    assert (s.twr, s.twtr, s.trtp, s.tccd, s.trfc, s.trefi) == (12, 6, 6, 4, 208, 6240)
+    t = s.timing
+    assert [t[k] for k in ("cl", "cwl", "trcd", "trp", "tras", "trc", "trrd", "tfaw")] == [
+        11, 8, 11, 11, 28, 39, 5, 24]
+    assert [t[k] for k in ("twr", "twtr", "trtp", "tccd", "trfc", "trefi")] == [
+        12, 6, 6, 4, 208, 6240]
     assert (s.devices_per_rank, s.banks, s.rows, s.columns) == (8, 8, 65536, 1024)
     assert s.page_bytes == 1024 and s.row_bytes == 8192 and s.burst_bytes == 64
     assert s.peak_bandwidth_bytes_per_s == pytest.approx(12.8e9)
@@ -42,7 +47,7 @@ def test_reference_device_matches_readme() -> None:
 
 @pytest.mark.parametrize("density,trfc_ns", [(1, 110), (2, 160), (4, 260), (8, 350)])
 def test_trfc_by_density(density: int, trfc_ns: int) -> None:
-    assert ddr3_spec("DDR3-800D", density_gbit=density).trfc == trfc_ns * 1000 // 2500
+    assert ddr3_spec("DDR3-800D", density_gbit=density).timing["trfc"] == trfc_ns * 1000 // 2500
 
 
 @pytest.mark.parametrize("density,width,rows,cols,page", [
@@ -70,30 +75,42 @@ def test_peak_bandwidth(preset: str, bus: int, gbps: float) -> None:
 def test_overrides_and_aliases() -> None:
     s = ddr3_spec("ddr3_1600k", cl=12, refresh_enabled=False, queue_depth=8,
                   address_mapping="row_column_rank_bank", ranks=2, channels=2)
-    assert (s.cl, s.refresh_enabled, s.queue_depth, s.ranks, s.channels) == (12, False, 8, 2, 2)
+    assert (s.timing["cl"], s.refresh_enabled, s.queue_depth, s.ranks, s.channels) == (
+        12, False, 8, 2, 2)
+    assert s.mapping.order == ("row", "column", "rank", "bank")
     slow = ddr3_spec("DDR3-1600K", tck_ps=1500)
     # 35 ns, 13.75 ns and CL 13.75 ns re-rounded to 1.5 ns clocks; CWL of the 1.5 ns range
-    assert (slow.tck_ps, slow.tras, slow.trcd, slow.cl, slow.cwl) == (1500, 24, 10, 10, 7)
+    t = slow.timing
+    assert (slow.tck_ps, t["tras"], t["trcd"], t["cl"], t["cwl"]) == (1500, 24, 10, 10, 7)
     assert len(preset_names()) >= 6
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    (dict(preset="DDR3-1700X"), "DDR3-800D, DDR3-1066F"),
-    (dict(bus_width_bits=8, device_width_bits=16), "x8 bus cannot be built from x16"),
-    (dict(bus_width_bits=128), "x128 bus"),
-    (dict(tck_ps=1000), "tck_ps"),
-    (dict(tck_ps=5000), "tck_ps"),
-    (dict(cl=0), "ddr3.cl"),
-    (dict(trcd=-3), "ddr3.trcd"),
-    (dict(colour="red"), "unknown override field"),
-    (dict(rows=5), "unknown override field"),
-    (dict(address_mapping="bank_row"), "address_mapping"),
-    (dict(density_gbit=3), "no JEDEC DDR3 device"),
-    (dict(queue_depth=0), "queue_depth"),
-    (dict(ranks=3), "ddr3.ranks"),
+    (dict(preset="DDR3-1700X"), "dram.preset: DDR3 has no speed bin 'DDR3-1700X'; expected one "
+                                "of DDR3-800D, DDR3-1066F"),
+    (dict(bus_width_bits=8, device_width_bits=16), "x8 DDR3 bus cannot be built from x16"),
+    (dict(bus_width_bits=128), "x128 DDR3 bus"),
+    (dict(tck_ps=1000), "dram.timing.tck_ps"),
+    (dict(tck_ps=5000), "dram.timing.tck_ps"),
+    (dict(cl=0), "dram.timing.cl: expected a whole number of clocks from 1 to 16777216, got 0"),
+    (dict(trcd=-3), "dram.timing.trcd"),
+    (dict(trefi=10**20), "dram.timing.trefi: expected a whole number of clocks from 1 to"),
+    (dict(tras=50), "dram.timing.trc: expected trc >= tras"),
+    (dict(colour="red"), "dram.timing.colour: DDR3 has no such timing; expected one of tck_ps, cl"),
+    (dict(tccd_l=6), "dram.timing.tccd_l: DDR3 has no such timing"),
+    (dict(rows=5), "dram.timing.rows: DDR3 has no such timing"),
+    (dict(address_mapping="bank_row"), "dram.mapping: 'bank_row' needs at least the row and col"),
+    (dict(address_mapping="row_bank_column"), "dram.mapping: row-bank-col does not cover the "
+                                              "address bits of rank"),
+    (dict(density_gbit=3), "dram.density_gbit: no DDR3 device of 3 Gb"),
+    (dict(queue_depth=0), "dram.queue_depth: expected a whole number of bursts from 1 to 1024"),
+    (dict(queue_depth=10**9), "dram.queue_depth"),
+    (dict(ranks=3), "dram.ranks: expected 1, 2, 4 or 8, got 3"),
 ])
 def test_errors(kwargs: dict, match: str) -> None:
     preset = kwargs.pop("preset", "DDR3-1600K")
+    if "address_mapping" in kwargs and "cover" in match:
+        kwargs["ranks"] = 2
     with pytest.raises(ConfigError, match=match) as err:
         ddr3_spec(preset, **kwargs)
     assert "\n" not in str(err.value)

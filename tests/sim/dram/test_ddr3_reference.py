@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from accelsim.hw.ddr3_presets import ddr3_spec
-from accelsim.sim.dram.ddr3 import Ddr3Model, TraceStats
+from accelsim.sim.dram.memory import DramModel, TraceStats
 from accelsim.sim.dram.trace import parse_trace
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference" / "ddr3"
@@ -40,7 +40,7 @@ def _run(traces: Path, config: str, experiment: str) -> TraceStats:
         spec = ddr3_spec("DDR3-1600K", device_width_bits=8, density_gbit=4, bus_width_bits=64,
                          refresh_enabled=CONFIGS[config])
         requests = parse_trace(traces / f"{experiment}.trace")
-        _cache[key] = Ddr3Model(spec).run_trace(requests, serial=experiment[0] in "ef")
+        _cache[key] = DramModel(spec).run_trace(requests, serial=experiment[0] in "ef")
     return _cache[key]
 
 

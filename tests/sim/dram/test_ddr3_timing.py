@@ -14,31 +14,30 @@ import pytest
 
 from accelsim.hw.ddr3_presets import ddr3_spec
 from accelsim.sim.dram.controller import ChannelController
-from accelsim.sim.dram.ddr3 import Ddr3Model
-from accelsim.sim.dram.timing import Cmd
+from accelsim.sim.dram.memory import DramModel
 
 MiB = 1 << 20
 T0 = 1000
 
 # (first command, its bank, second command, its bank, clocks between them)
 RULES = [
-    (Cmd.ACT, 0, Cmd.RD, 0, 11),  # tRCD
-    (Cmd.ACT, 0, Cmd.WR, 0, 11),  # tRCD
-    (Cmd.ACT, 0, Cmd.PRE, 0, 28),  # tRAS
-    (Cmd.ACT, 0, Cmd.ACT, 0, 39),  # tRC
-    (Cmd.ACT, 0, Cmd.ACT, 1, 5),  # tRRD
-    (Cmd.PRE, 0, Cmd.ACT, 0, 11),  # tRP
-    (Cmd.RD, 0, Cmd.PRE, 0, 6),  # tRTP
-    (Cmd.WR, 0, Cmd.PRE, 0, 8 + 4 + 12),  # CWL + BL/2 + tWR
-    (Cmd.RD, 0, Cmd.RD, 1, 4),  # tCCD
-    (Cmd.WR, 0, Cmd.WR, 1, 4),  # tCCD
-    (Cmd.RD, 0, Cmd.WR, 1, 9),  # RD->WR: CL + BL/2 + 2 - CWL
-    (Cmd.WR, 0, Cmd.RD, 1, 18),  # WR->RD: CWL + BL/2 + tWTR
-    (Cmd.ACT, 0, Cmd.PREA, -1, 28),  # tRAS before precharge-all
-    (Cmd.PREA, -1, Cmd.REF, -1, 11),  # tRP before refresh
-    (Cmd.PRE, 3, Cmd.REF, -1, 11),  # tRP before refresh
-    (Cmd.REF, -1, Cmd.ACT, 2, 208),  # tRFC
-    (Cmd.REF, -1, Cmd.REF, -1, 208),  # tRFC
+    ("ACT", 0, "RD", 0, 11),  # tRCD
+    ("ACT", 0, "WR", 0, 11),  # tRCD
+    ("ACT", 0, "PRE", 0, 28),  # tRAS
+    ("ACT", 0, "ACT", 0, 39),  # tRC
+    ("ACT", 0, "ACT", 1, 5),  # tRRD
+    ("PRE", 0, "ACT", 0, 11),  # tRP
+    ("RD", 0, "PRE", 0, 6),  # tRTP
+    ("WR", 0, "PRE", 0, 8 + 4 + 12),  # CWL + BL/2 + tWR
+    ("RD", 0, "RD", 1, 4),  # tCCD
+    ("WR", 0, "WR", 1, 4),  # tCCD
+    ("RD", 0, "WR", 1, 9),  # RD->WR: CL + BL/2 + 2 - CWL
+    ("WR", 0, "RD", 1, 18),  # WR->RD: CWL + BL/2 + tWTR
+    ("ACT", 0, "PREA", -1, 28),  # tRAS before precharge-all
+    ("PREA", -1, "REF", -1, 11),  # tRP before refresh
+    ("PRE", 3, "REF", -1, 11),  # tRP before refresh
+    ("REF", -1, "ACT", 2, 208),  # tRFC
+    ("REF", -1, "REF", -1, 208),  # tRFC
 ]
 
 
@@ -47,34 +46,37 @@ def _ctrl(**overrides: object) -> ChannelController:
 
 
 @pytest.mark.parametrize("first,b1,second,b2,gap", RULES,
-                         ids=[f"{r[0].name}->{r[2].name}" for r in RULES])
-def test_rule_blocked_at_t_minus_1_ready_at_t(first: Cmd, b1: int, second: Cmd, b2: int,
+                         ids=[f"{r[0]}->{r[2]}" for r in RULES])
+def test_rule_blocked_at_t_minus_1_ready_at_t(first: str, b1: int, second: str, b2: int,
                                               gap: int) -> None:
     ctrl = _ctrl()
-    assert ctrl.is_ready(second, 0, b2, T0)  # nothing before
-    ctrl.issue(first, 0, b1, T0, row=0)
-    assert not ctrl.is_ready(second, 0, b2, T0 + gap - 1)
-    assert ctrl.is_ready(second, 0, b2, T0 + gap)
+    a, b = ctrl.command(first), ctrl.command(second)
+    assert ctrl.is_ready(b, 0, b2, T0)  # nothing before
+    ctrl.issue(a, 0, b1, T0, row=0)
+    assert not ctrl.is_ready(b, 0, b2, T0 + gap - 1)
+    assert ctrl.is_ready(b, 0, b2, T0 + gap)
 
 
 def test_four_activate_window() -> None:
     ctrl = _ctrl()
+    act = ctrl.command("ACT")
     for k in range(4):
-        ctrl.issue(Cmd.ACT, 0, k, T0 + 5 * k, row=0)
-    assert not ctrl.is_ready(Cmd.ACT, 0, 4, T0 + 23)
-    assert ctrl.is_ready(Cmd.ACT, 0, 4, T0 + 24)
+        ctrl.issue(act, 0, k, T0 + 5 * k, row=0)
+    assert not ctrl.is_ready(act, 0, 4, T0 + 23)
+    assert ctrl.is_ready(act, 0, 4, T0 + 24)
 
 
 def test_rank_to_rank_switch() -> None:
     ctrl = _ctrl(ranks=2)
-    ctrl.issue(Cmd.RD, 0, 0, T0)
-    assert not ctrl.is_ready(Cmd.RD, 1, 0, T0 + 4)  # BL/2 + tRTRS
-    assert ctrl.is_ready(Cmd.RD, 1, 0, T0 + 5)
-    assert ctrl.is_ready(Cmd.RD, 0, 1, T0 + 4)
+    rd = ctrl.command("RD")
+    ctrl.issue(rd, 0, 0, T0)
+    assert not ctrl.is_ready(rd, 1, 8, T0 + 4)  # BL/2 + tRTRS (bank 8: rank 1's first)
+    assert ctrl.is_ready(rd, 1, 8, T0 + 5)
+    assert ctrl.is_ready(rd, 0, 1, T0 + 4)
 
 
 def test_closed_bank_read_conflict_and_hit_logs() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K"))
+    model = DramModel(ddr3_spec("DDR3-1600K"))
     ctrl = model.controllers[0]
     ctrl.log = []
     # Closed bank: ACT one clock after arrival, RD tRCD later, data CL + BL/2 later.
@@ -95,7 +97,7 @@ def test_closed_bank_read_conflict_and_hit_logs() -> None:
 
 
 def test_refresh_by_absolute_time() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K"))
+    model = DramModel(ddr3_spec("DDR3-1600K"))
     ctrl = model.controllers[0]
     ctrl.log = []
     # Issued at tREFI: the REF due then goes first, the ACT waits tRFC.
@@ -112,12 +114,12 @@ def test_refresh_by_absolute_time() -> None:
 
 
 def test_no_refresh_when_disabled() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False))
+    model = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False))
     assert model.transfer(6240 * 1250, 0, 64, False) == (6240 + 1 + 11 + 15) * 1250
 
 
 def _seq_fraction_of_peak(spec, nbytes: int) -> float:
-    end_ps = Ddr3Model(spec).transfer(0, 0, nbytes, False)
+    end_ps = DramModel(spec).transfer(0, 0, nbytes, False)
     return nbytes / (end_ps * 1e-12) / spec.peak_bandwidth_bytes_per_s
 
 
@@ -143,8 +145,8 @@ def test_sequential_stream_loses_only_refresh(preset: str, dev: int, bus: int, t
 ])
 def test_refresh_loss_ratio(is_write: bool, precharge_wait: int) -> None:
     """Each REF stops the data bus from the last column command to PREA + tRP + tRFC + tRCD."""
-    on = Ddr3Model(ddr3_spec("DDR3-1600K")).transfer(0, 0, 32 * MiB, is_write)
-    off = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False)).transfer(0, 0, 32 * MiB, is_write)
+    on = DramModel(ddr3_spec("DDR3-1600K")).transfer(0, 0, 32 * MiB, is_write)
+    off = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False)).transfer(0, 0, 32 * MiB, is_write)
     lost_per_ref = precharge_wait + 11 + 208 + 11 - 4  # minus the tCCD a burst takes anyway
     assert (on - off) / on == pytest.approx(lost_per_ref / 6240, abs=0.001)
 
@@ -152,7 +154,7 @@ def test_refresh_loss_ratio(is_write: bool, precharge_wait: int) -> None:
 def test_random_reads_bounded_by_tfaw() -> None:
     rng = random.Random(1)
     requests = [(False, rng.randrange(256 * MiB // 64) * 64) for _ in range(15000)]
-    stats = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False)).run_trace(requests)
+    stats = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False)).run_trace(requests)
     faw_bound = 4 * 64 / (24 * 1250e-12)  # four 64-B activates per tFAW = 8.53 GB/s
     assert stats.bandwidth_bytes_per_s <= faw_bound
     assert stats.bandwidth_bytes_per_s > 0.97 * faw_bound
@@ -162,35 +164,35 @@ def test_random_reads_bounded_by_tfaw() -> None:
 def test_narrow_bus_hides_activates() -> None:
     """On a x8 DDR3-1066 bus a 64-B line is 8 bursts (32 clocks): random lines run near peak."""
     rng = random.Random(2)
-    requests = [(False, rng.randrange(64 * MiB // 64) * 64) for _ in range(2000)]
+    requests = [(False, rng.randrange(64 * MiB // 64) * 64, 64) for _ in range(2000)]
     spec = ddr3_spec("DDR3-1066F", bus_width_bits=8, refresh_enabled=False)
-    stats = Ddr3Model(spec).run_trace(requests)
+    stats = DramModel(spec).run_trace(requests)
     assert stats.bandwidth_bytes_per_s > 0.9 * spec.peak_bandwidth_bytes_per_s
 
 
 def test_channels_and_ranks_scale() -> None:
-    one = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False)).transfer(0, 0, 4 * MiB, False)
-    two = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False, channels=2)).transfer(
+    one = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False)).transfer(0, 0, 4 * MiB, False)
+    two = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False, channels=2)).transfer(
         0, 0, 4 * MiB, False)
     assert two == pytest.approx(one / 2, rel=0.01)
-    ranks = Ddr3Model(ddr3_spec("DDR3-1600K", refresh_enabled=False, ranks=2)).transfer(
+    ranks = DramModel(ddr3_spec("DDR3-1600K", refresh_enabled=False, ranks=2)).transfer(
         0, 0, 4 * MiB, False)
     assert ranks == pytest.approx(one, rel=0.01)
 
 
 def test_serial_latency_hit_and_conflict() -> None:
     spec = ddr3_spec("DDR3-1600K", refresh_enabled=False)
-    hit = Ddr3Model(spec).run_trace([(False, 0), (False, 64)], serial=True)
+    hit = DramModel(spec).run_trace([(False, 0), (False, 64)], serial=True)
     # 27 clocks (closed bank) then 16 (hit: 1 + CL + BL/2)
     assert hit.avg_read_latency_ps == (27 + 16) / 2 * 1250
     assert hit.completion_ps == 43 * 1250 and hit.row_hit_rate == 0.5
-    conflict = Ddr3Model(spec).run_trace([(False, 0), (False, 64 * 1024)], serial=True)
+    conflict = DramModel(spec).run_trace([(False, 0), (False, 64 * 1024)], serial=True)
     # second: PRE at max(27 + 1, ACT 1 + tRAS 28) = 29, then tRP + tRCD + CL + BL/2
     assert conflict.completion_ps == (29 + 11 + 11 + 15) * 1250
 
 
 def test_empty_and_write_only_traces() -> None:
-    model = Ddr3Model(ddr3_spec("DDR3-1600K"))
+    model = DramModel(ddr3_spec("DDR3-1600K"))
     empty = model.run_trace([])
     assert (empty.requests, empty.completion_ps, empty.avg_read_latency_ps) == (0, 0, None)
     writes = model.run_trace([(True, 0), (True, 64)])
