@@ -172,3 +172,61 @@ def format_bits(bits: int) -> str:
         if value >= factor:
             return f"{float(value / factor):.4g} {unit}"
     return f"{float(value):.4g} B"
+
+
+def _decimal(q: Fraction) -> str | None:
+    """``q`` as an exact decimal of at most 6 places, or None."""
+    for places in range(7):
+        scaled = q * 10**places
+        if scaled.denominator == 1:
+            text = f"{int(scaled):0{places + 1}d}"
+            return f"{text[:-places]}.{text[-places:]}" if places else text
+    return None
+
+
+def _exact(value: int, units: dict[str, int]) -> str:
+    """``value`` (in the base unit) as the shortest exact text in one of ``units``, a
+    number of at least 1 and SI prefixes preferred ("1 MB", "1 MiB", "12.5 pJ", "0 fJ")."""
+    if value == 0:
+        return f"0 {min(units, key=lambda unit: units[unit])}"
+    candidates = []
+    for unit, factor in units.items():
+        q = Fraction(value, factor)
+        text = _decimal(q)
+        if text is not None:
+            candidates.append(((q < 1, len(text), "i" in unit, -factor), f"{text} {unit}"))
+    return min(candidates)[1]
+
+
+_BYTE_UNITS = {f"{p}B": f for p, f in {**_SI, **_IEC}.items() if p != "k"}
+
+
+def exact_size(bits: int) -> str:
+    """A size in bits as text that :func:`parse_size_bits` reads back to the same
+    integer: bytes with the best SI or IEC prefix, bits when not whole bytes."""
+    return _exact(bits // 8, _BYTE_UNITS) if bits % 8 == 0 else f"{bits} b"
+
+
+def exact_rate(bits_per_s: int) -> str:
+    """A data rate in bits/s as text :func:`parse_rate_bits_per_s` reads back exactly."""
+    return f"{exact_size(bits_per_s)}/s"
+
+
+def exact_ops(ops_per_s: int) -> str:
+    """A throughput in ops/s as text :func:`parse_ops_per_s` reads back exactly."""
+    return _exact(ops_per_s, _OPS_UNITS)
+
+
+def exact_frequency(hz: int) -> str:
+    """A clock in Hz as text :func:`parse_frequency_hz` reads back exactly."""
+    return _exact(hz, {k: v for k, v in _FREQ_UNITS.items() if k != "KHz"})
+
+
+def exact_energy(fj: int) -> str:
+    """An energy in fJ as text :func:`parse_energy_fj` reads back exactly."""
+    return _exact(fj, _ENERGY_UNITS)
+
+
+def exact_power(nw: int) -> str:
+    """A power in nW as text :func:`parse_power_nw` reads back exactly."""
+    return _exact(nw, _POWER_UNITS)

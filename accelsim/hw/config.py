@@ -8,13 +8,14 @@ unit is expected is an error, since "1" could be a byte or a megabyte.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    PlainSerializer,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -38,6 +39,12 @@ from accelsim.limits import (
     MAX_SIZE_BITS,
 )
 from accelsim.quantity import (
+    exact_energy,
+    exact_frequency,
+    exact_ops,
+    exact_power,
+    exact_rate,
+    exact_size,
     parse_energy_fj,
     parse_frequency_hz,
     parse_ops_per_s,
@@ -69,18 +76,26 @@ def _at_most(parse: Callable[[object], int], maximum: int, limit: str,
     return bounded
 
 
+# Each quantity dumps (model_dump, YAML) as the exact text it reads back from, so that a
+# dumped config validates again to the same config.
 SizeBits = Annotated[int, BeforeValidator(_at_most(parse_size_bits, MAX_SIZE_BITS, "1 TiB",
-                                                   "size")), Field(gt=0)]
+                                                   "size")), Field(gt=0),
+                     PlainSerializer(exact_size, return_type=str)]
 RateBitsPerS = Annotated[int, BeforeValidator(_at_most(
-    parse_rate_bits_per_s, MAX_RATE_BITS_PER_S, "1 PB/s", "data rate")), Field(gt=0)]
+    parse_rate_bits_per_s, MAX_RATE_BITS_PER_S, "1 PB/s", "data rate")), Field(gt=0),
+    PlainSerializer(exact_rate, return_type=str)]
 OpsPerS = Annotated[int, BeforeValidator(_at_most(parse_ops_per_s, MAX_OPS_PER_S,
-                                                  "1000000 TOPS", "throughput")), Field(gt=0)]
+                                                  "1000000 TOPS", "throughput")), Field(gt=0),
+                    PlainSerializer(exact_ops, return_type=str)]
 FrequencyHz = Annotated[int, BeforeValidator(_at_most(parse_frequency_hz, MAX_FREQUENCY_HZ,
-                                                      "100 GHz", "frequency")), Field(gt=0)]
+                                                      "100 GHz", "frequency")), Field(gt=0),
+                        PlainSerializer(exact_frequency, return_type=str)]
 EnergyFj = Annotated[int, BeforeValidator(_at_most(parse_energy_fj, MAX_ENERGY_FJ, "1 mJ",
-                                                   "energy")), Field(ge=0)]
+                                                   "energy")), Field(ge=0),
+                     PlainSerializer(exact_energy, return_type=str)]
 PowerNw = Annotated[int, BeforeValidator(_at_most(parse_power_nw, MAX_POWER_NW, "1 MW",
-                                                  "power")), Field(ge=0)]
+                                                  "power")), Field(ge=0),
+                    PlainSerializer(exact_power, return_type=str)]
 Count = Annotated[int, Field(gt=0, le=1_000_000)]
 
 
@@ -320,7 +335,7 @@ class EnergyConfig(_Strict):
 
 
 class PaperPolicyConfig(_Strict):
-    """The paper's accounting (NOTES.md). ``weight_bits_per_param``: 1 reproduces
+    """The paper's accounting (docs/paper.md). ``weight_bits_per_param``: 1 reproduces
     the paper's units slip, the hardware's weight precision is the honest value."""
 
     name: Literal["paper"]
@@ -362,6 +377,29 @@ class HwConfig(_Strict):
     compute: ComputeConfig
     policy: PolicyConfig
     energy: EnergyConfig = EnergyConfig()
+
+    def with_values(self, values: Mapping[str, Any]) -> HwConfig:
+        """This config with fields set by dotted path (``{"sram.size": "2 MB",
+        "dram.preset": "DDR3-1600K"}``), validated as a file is: a bad value is a
+        ConfigError naming the field."""
+        from accelsim.hw.edit import with_values
+
+        return with_values(self, values)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        """A copy; with ``update`` (top-level fields, as models or mappings) validated
+        like a file (pydantic's own ``model_copy`` skips validation)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        from accelsim.hw.edit import updated
+
+        return updated(self, update)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        from accelsim.hw.edit import describe
+
+        return f"HwConfig({describe(self)})"
 
 
 def _clip(key: str) -> str:
@@ -413,6 +451,16 @@ def validate_hw(data: object, source: str) -> HwConfig:
         raise ConfigError(f"{source}: {problems_line(problems)}") from None
 
 
-def load_hw(path: str | Path) -> HwConfig:
-    """Read and validate a hardware YAML file."""
+def load_hw(spec: str | Path | Mapping[str, Any] | HwConfig) -> HwConfig:
+    """A validated hardware config from a YAML file, the name of a bundled config
+    (``"1mb_ddr3"``: ``accelsim configs`` lists them; an existing path wins), or a
+    mapping of sections as a file would hold them. Every problem is one
+    :class:`ConfigError` line naming the file (or mapping) and the field."""
+    if isinstance(spec, HwConfig):
+        return spec
+    if isinstance(spec, Mapping):
+        return validate_hw(dict(spec), "hardware config mapping")
+    from accelsim.hw.bundled import resolve
+
+    path = resolve(spec)
     return validate_hw(read_yaml(path, "hardware config file"), str(path))
