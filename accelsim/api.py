@@ -98,17 +98,16 @@ class ParetoResult:
     skipped: int
 
 
-def _repo_file(*parts: str) -> Path:
-    """A file of the source checkout accelsim runs from, else of the working folder."""
-    beside_package = Path(__file__).resolve().parents[1].joinpath(*parts)
-    return beside_package if beside_package.exists() else Path.cwd().joinpath(*parts)
-
-
 def bundled_model_path() -> Path:
-    """``models/mobilenet_cifar10.onnx``: the paper's MobileNet, alpha 1, rho 1."""
-    return _repo_file("models", "mobilenet_cifar10.onnx")
+    """The bundled MobileNet (``models/mobilenet_cifar10.onnx``; package data, so it is
+    found from any folder and from an installed wheel): the paper's, alpha 1, rho 1."""
+    from accelsim.hw.bundled import data_path
+
+    return data_path("models", "mobilenet_cifar10.onnx")
 
 
-def bundled_hw_path(name: str = "1mb_ddr3.yaml") -> Path:
-    """A config from ``hwconfigs/``."""
-    return _repo_file("hwconfigs", name)
+def bundled_hw_path(name: str = "1mb_ddr3") -> Path:
+    """A bundled hardware config by name (``"1mb_ddr3"`` or ``"1mb_ddr3.yaml"``)."""
+    from accelsim.hw.bundled import resolve
+
+    return resolve(Path(name).name)

@@ -54,6 +54,12 @@ class Outputs:
         self._options: dict[Path, str] = {}
         self._staged: list[tuple[Path, Path]] = []  # (temporary file, target)
 
+    def input(self, path: Path) -> Path:
+        """Register one more input (a bundled config once its name is resolved); returns
+        ``path``. Outputs added after it are checked against it."""
+        self._inputs.append(Path(path))
+        return path
+
     def add(self, option: str, path: str | Path | None) -> None:
         """Check an output path before the work: refuse it (OutputError) when its folder
         is missing, it is a folder, or it names an input or another output."""

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from accelsim.cli import diff, dram, model, pareto, reproduce, run, sweep, verify
+from accelsim.cli import configs, diff, dram, model, pareto, reproduce, run, sweep, verify
 
 app = typer.Typer(
     name="accelsim",
@@ -50,6 +50,7 @@ app.command("verify")(verify.verify)
 app.command("dram")(dram.dram)
 app.command("sweep")(sweep.sweep)
 app.command("pareto")(pareto.pareto)
+app.command("configs")(configs.configs)
 app.add_typer(model.app, name="model")
 
 # Click's exception classes, wherever this typer takes click from (recent typers

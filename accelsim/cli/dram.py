@@ -27,7 +27,10 @@ def dram(
     from accelsim.outputs import Outputs
     from accelsim.report.dram_view import dram_json, dram_table
 
-    with user_errors(), Outputs(hw, trace) as out:
+    from accelsim.hw.bundled import resolve
+
+    with user_errors(), Outputs(trace) as out:
+        hw = out.input(resolve(hw))
         out.add("--json", json_path)
         hw_config = load_hw(hw)
         result = run_dram_trace(hw_config, trace, serial=serial)

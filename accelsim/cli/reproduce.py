@@ -31,7 +31,7 @@ def reproduce(
     from accelsim.workload import load_model
 
     with user_errors():
-        hw_config = load_hw(hw if hw is not None else bundled_hw_path())
+        hw_config = load_hw(hw if hw is not None else bundled_hw_path())  # a name or a file
         runs = [
             ("paper_sizes", "(a) The paper's own layer sizes (paper_layer_sizes.csv)",
              load_model(paper_sizes_path())),

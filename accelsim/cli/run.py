@@ -11,7 +11,9 @@ from accelsim.cli.common import console, user_errors
 
 
 def run(
-    hw: Annotated[Path, typer.Option("--hw", help="Hardware config (YAML).")],
+    hw: Annotated[Path, typer.Option(
+        "--hw", help="Hardware config: a YAML file or a bundled config's name (accelsim "
+                     "configs lists them).")],
     model: Annotated[Optional[Path], typer.Option(
         "--model", help="ONNX model or layer-table CSV.",
         show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")] = None,
@@ -36,7 +38,10 @@ def run(
     from accelsim.outputs import Outputs
     from accelsim.workload import load_model
 
-    with user_errors(), Outputs(hw, model) as out:
+    from accelsim.hw.bundled import resolve
+
+    with user_errors(), Outputs(model) as out:
+        hw = out.input(resolve(hw))
         out.add("--csv", csv_path)
         out.add("--json", json_path)
         out.add("--timeline", timeline)

@@ -60,7 +60,12 @@ def sweep(
     from accelsim.explore.results import parquet_bytes
     from accelsim.outputs import Outputs
 
-    with user_errors(), Outputs(hw, sweep_file, model) as outputs:
+    from accelsim.hw.bundled import resolve
+
+    with user_errors(), Outputs(model) as outputs:
+        hw = None if hw is None else outputs.input(resolve(hw))
+        if sweep_file is not None:
+            sweep_file = outputs.input(resolve(sweep_file, "sweep file"))
         outputs.add("--out", out)  # appended as points finish, not staged: checked only
         outputs.add("--parquet", parquet)
         space = build_space(hw=hw, sweep_file=sweep_file, model=model, sets=sets or (),

@@ -104,3 +104,20 @@ def test_dram_quiet_prints_nothing_and_still_writes_its_json(tmp_path) -> None:
     assert proc.stdout == "" and '"requests": 100' in out.read_text()
     assert "row-hit rate" in accelsim("dram", "--hw", "hwconfigs/edge_ddr3_1600.yaml",
                                       "--trace", str(trace), check=0).stdout
+
+
+def test_bundled_configs_by_name_from_any_folder(tmp_path) -> None:
+    from cli_process import assert_user_error
+
+    listing = accelsim("configs", "--paths", cwd=tmp_path, check=0).stdout
+    for name in ("1mb_ddr3", "1mb_ddr3_1066_tiled", "systolic_32x32_vector", "edge_ddr3",
+                 "mobilenet_alpha_rho", "mobilenet"):
+        assert name in listing
+    proc = accelsim("run", "--hw", "edge_ddr3_1600", "-q", "--csv", "r.csv", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "edge-512kib-ddr3-1600-x32" in (tmp_path / "r.csv").read_text()
+    assert_user_error(accelsim("run", "--hw", "1mb_ddr4", cwd=tmp_path), "1mb_ddr4",
+                      "no bundled hardware config", "1mb_ddr3")
+    assert_user_error(accelsim("sweep", "no_such_sweep", cwd=tmp_path), "no_such_sweep",
+                      "no bundled sweep file", "edge_ddr3")
+    assert list(tmp_path.iterdir()) == [tmp_path / "r.csv"]
