@@ -1,4 +1,4 @@
-"""The paper's accounting, exactly as ``shared/paper/NOTES.md`` reconstructs it.
+"""The paper's accounting, exactly as ``docs/paper.md`` reconstructs it.
 
 - The resident set only grows: internal(1) = in(1) + out(1) + w(1);
   internal(i) = internal(i-1) + out(i) + w(i).
