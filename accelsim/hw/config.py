@@ -229,7 +229,7 @@ class DramSection(_Strict):
             refresh = std.refresh[0].name if refresh else REFRESH_OFF
         return dram_spec(std, self.preset, density_gbit=self.density_gbit,
                          device_width_bits=self.device_width_bits,
-                         bus_width_bits=self.bus_width_bits, ranks=1 if levels is None else levels,
+                         bus_width_bits=self.bus_width_bits, ranks=levels,
                          channels=self.channels, refresh=refresh, queue_depth=self.queue_depth,
                          mapping=self.mapping, timing=self.timing)
 

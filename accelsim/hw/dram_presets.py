@@ -67,6 +67,7 @@ class PresetFamily:
     default_bus_width_bits: int
     default_mapping: str
     resolve: Resolve
+    default_ranks: int = 1
 
     def bin_named(self, preset: str) -> str:
         """The canonical name of speed bin ``preset`` ("ddr4_2400r" is "DDR4-2400R")."""
@@ -111,7 +112,13 @@ def _load() -> None:
     """Import every standard's preset module (each registers its family)."""
     if len(_FAMILIES) == len(STANDARDS):
         return
-    from accelsim.hw import ddr3_presets  # noqa: F401  (registers itself)
+    from accelsim.hw import (  # noqa: F401  (each registers itself)
+        ddr3_presets,
+        ddr4_presets,
+        hbm2_presets,
+        lpddr4_presets,
+        lpddr5_presets,
+    )
 
 
 def standard_of_preset(preset: str) -> Standard:
@@ -126,7 +133,7 @@ def standard_of_preset(preset: str) -> Standard:
 
 def dram_spec(standard: str | Standard | None = None, preset: str | None = None, *,
               density_gbit: int | None = None, device_width_bits: int | None = None,
-              bus_width_bits: int | None = None, ranks: int = 1, channels: int = 1,
+              bus_width_bits: int | None = None, ranks: int | None = None, channels: int = 1,
               refresh: str | None = None, queue_depth: int = 32, mapping: str | None = None,
               timing: Mapping[str, int] | None = None) -> DramSpec:
     """The :class:`DramSpec` of speed bin ``preset`` of ``standard`` on the given devices.
@@ -174,7 +181,8 @@ def dram_spec(standard: str | Standard | None = None, preset: str | None = None,
         standard=std, name=name, tck_ps=tck, timing=values,  # type: ignore[arg-type]
         device_width_bits=device.width_bits, density_gbit=device.density_gbit,
         bankgroups=device.bankgroups, banks_per_group=device.banks_per_group, rows=device.rows,
-        columns=device.columns, bus_width_bits=bus, mapping=amap, ranks=ranks,
+        columns=device.columns, bus_width_bits=bus, mapping=amap,
+        ranks=fam.default_ranks if ranks is None else ranks,
         channels=channels, refresh=refresh or std.refresh[0].name, queue_depth=queue_depth)
 
 
