@@ -23,6 +23,13 @@ def quoted(value: object) -> str:
     return text
 
 
+def one_line(exc: BaseException, limit: int = 400) -> str:
+    """An exception's message on one line, cut at ``limit`` characters (its type when
+    it has no message)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
+
+
 class AccelsimError(Exception):
     """Root of all user-facing errors. ``str(err)`` is one line."""
 

@@ -19,6 +19,7 @@ _EXPORTS = {
     "Objective": "pareto", "ParetoResult": "pareto", "pareto_front": "pareto",
     "pareto_of_file": "pareto",
     "ResultsWriter": "results", "read_results": "results", "write_parquet": "results",
+    "check_results_path": "results", "check_space": "preflight",
     "Axis": "space", "Point": "space", "Sample": "space", "SweepSpace": "space",
     "parse_set": "space",
     "SweepSummary": "sweep", "run_sweep": "sweep",
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
     from accelsim.explore.evaluate import preload
     from accelsim.explore.executors import DaskExecutor, LocalExecutor, make_executor
     from accelsim.explore.pareto import Objective, ParetoResult, pareto_front, pareto_of_file
-    from accelsim.explore.results import ResultsWriter, read_results, write_parquet
+    from accelsim.explore.preflight import check_space
+    from accelsim.explore.results import (
+        ResultsWriter,
+        check_results_path,
+        read_results,
+        write_parquet,
+    )
     from accelsim.explore.space import Axis, Point, Sample, SweepSpace, parse_set
     from accelsim.explore.sweep import SweepSummary, run_sweep
     from accelsim.explore.sweepfile import build_space, load_sweep_file

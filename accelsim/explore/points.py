@@ -69,30 +69,3 @@ def model_params(point: Point) -> tuple[float, float]:
 
 def describe(point: Point) -> str:
     return ", ".join(f"{path}={value}" for path, value in point.values)
-
-
-def check_axes(space: SweepSpace) -> None:
-    """Refuse axes that name no field of the config: each hardware axis is set
-    alone on the (valid) base, and an "unknown key" at its path is an error of
-    the sweep, not of a point. Also refuses an invalid base."""
-    validate_hw(dict(space.base), space.base_source)
-    for axis in space.axes:
-        if not axis.is_model:
-            _check_axis(space, axis)
-
-
-def _check_axis(space: SweepSpace, axis: Axis) -> None:
-    leaf = axis.path.split(".")[-1]
-    for value in axis.values:
-        mapping = merge(space.base, ((axis.path, value),), space.base_source)
-        try:
-            validate_hw(mapping, space.base_source)
-        except ConfigError as exc:
-            problems = str(exc).split(": ", 1)[-1].split("; ")
-            unknown = [p for p in problems if p.endswith(f"{leaf}: unknown key")
-                       or p.endswith(f"{axis.path.split('.')[0]}: unknown key")]
-            if unknown:
-                raise ConfigError(f"axis {axis.path}: no such field in a hardware config "
-                                  f"({unknown[0]})") from None
-            continue
-        return  # one value is valid alone: the path exists

@@ -14,7 +14,9 @@ from accelsim.figures import run_totals
 
 ID_COLUMNS = ("point_id", "sweep")
 STATUS_COLUMNS = ("status", "error")
-OK, INVALID = "ok", "invalid"
+OK, INVALID, FAILED = "ok", "invalid", "failed"
+"""Statuses of a row: simulated; an impossible design (or one beyond what accelsim can
+simulate); a point that could not be finished (a limit or a crash): a rerun retries it."""
 
 
 def run_row(run: RunResult) -> dict[str, Any]:

@@ -439,6 +439,19 @@ def problems_line(problems: list[str]) -> str:
     return f"{shown}; and {more:,} more" if more > 0 else shown
 
 
+def config_problems(data: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Every validation problem of a parsed mapping as (location, its one-line
+    description as :func:`validate_hw` words it); empty when the mapping is valid.
+    A location is the path of keys, with pydantic's union tags in it ("ideal" in
+    ``dram.ideal.bandwidth``)."""
+    try:
+        HwConfig.model_validate(data)
+    except ValidationError as exc:
+        return [(tuple(str(part) for part in e["loc"]), _describe(e))
+                for e in exc.errors(include_url=False)]
+    return []
+
+
 def validate_hw(data: object, source: str) -> HwConfig:
     """Validate a parsed mapping; ``source`` names it in errors (a file path)."""
     if not isinstance(data, dict):

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from accelsim.api import simulate
+from accelsim.api import bundled_model_path, simulate
 from accelsim.explore import build_space
 from accelsim.explore.evaluate import SweepTask, evaluate_chunk, lowered
 from accelsim.explore.points import hw_of
 from accelsim.explore.rows import OK, run_row
+from accelsim.workload import load_model
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,8 @@ def test_sweep_rows_are_the_simpy_engines(config: str, sets: list[str]) -> None:
     task = SweepTask.of(space)
     points = list(space.points())
     rows = evaluate_chunk(task, [(p.id, p.values) for p in points])
-    network, _ = lowered(None)
+    network = load_model(bundled_model_path())
+    assert lowered(None).schedule == network.work()
     for point, row in zip(points, rows):
         assert row["status"] == OK, row["error"]
         expected = run_row(simulate(network, hw_of(space, point)))

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from accelsim.errors import ConfigError
-from accelsim.explore.points import check_axes, hw_of, merge
+from accelsim.explore.points import hw_of, merge
+from accelsim.explore.preflight import check_space as check_axes
 from accelsim.explore.space import Axis, Sample, SweepSpace, parse_set, point_id
 from accelsim.explore.sweepfile import build_space, load_sweep_file, read_base
 
@@ -95,8 +96,11 @@ def test_sweep_file(tmp_path: Path) -> None:
     assert [a.values for a in axes] == [("256 KB", "1 MB"), ("1 TOPS", "2 TOPS", "3 TOPS"),
                                         ("DDR3-1600K",)]
     assert sample == Sample(4, 3)
-    space = build_space(sweep_file=sweep, sets=["sram.size=2MB"])
-    assert space.axes[0] == Axis("sram.size", ("2MB",)) and space.size == 3
+    space = build_space(sweep_file=sweep, sets=["sram.size=2MB,4MB"])
+    assert space.axes[0] == Axis("sram.size", ("2MB", "4MB")) and space.size == 4
+    # A sample larger than the grid is an error, not a silently smaller sweep.
+    with pytest.raises(ConfigError, match="sample.n is 4 but the grid has only 3 points"):
+        build_space(sweep_file=sweep, sets=["sram.size=2MB"])
 
 
 @pytest.mark.parametrize("text, match", [
@@ -118,5 +122,5 @@ def test_bad_sweep_files_are_one_line_errors(tmp_path: Path, text: str, match: s
 
 
 def test_model_axes_need_the_bundled_model() -> None:
-    with pytest.raises(ConfigError, match="drop --model"):
+    with pytest.raises(ConfigError, match="--model names x.onnx; drop one or the other"):
         build_space(hw=PAPER, model=Path("x.onnx"), sets=["model.alpha=0.5"])
