@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from accelsim.cli.common import console, user_errors
+from accelsim.errors import AccelsimError
 
 
 def run(
@@ -47,7 +48,10 @@ def run(
         out.add("--timeline", timeline)
         hw_config = load_hw(hw)
         network = load_model(model if model is not None else bundled_model_path())
-        result = simulate(network, hw_config)
+        try:
+            result = simulate(network, hw_config)
+        except AccelsimError as exc:  # this config cannot run this model: say which config
+            raise AccelsimError(f"{hw}: {exc}") from None
         if verify:  # before any file is written: a model it cannot run leaves none
             from accelsim.functional import verify_network
 
