@@ -188,14 +188,14 @@ class LocalExecutor:
         worker.chunk = []
         ran = worker.started.value - worker.base  # the point it was on is chunk[ran - 1]
         self._stop(worker)
-        cause = overran or _death(worker.process.exitcode)
+        cause = overran or f"its worker {_death(worker.process.exitcode)}"
         fresh = self._spawn()
         self._pool[self._pool.index(worker)] = fresh
         if ran <= 0:  # it died before starting a point: nobody to blame
             self._stillborn += 1
             if self._stillborn > 2 * self.workers + 2:
                 raise WorkersFailedError(f"sweep workers keep dying before they run a point "
-                                         f"(the last one {cause})")
+                                         f"({cause})")
             planner.put_back(chunk)
             return None, fresh
         self._stillborn = 0
@@ -204,7 +204,7 @@ class LocalExecutor:
         if not overran and not alone:
             suspects.append(current)  # once more, alone, before it is blamed
             return None, fresh
-        return failed_row(task, current, f"its worker {cause}"), fresh
+        return failed_row(task, current, cause), fresh
 
     def _stop(self, worker: _Worker) -> None:
         if worker.process.is_alive():

@@ -40,7 +40,7 @@ def test_an_absurd_point_is_an_invalid_row_and_the_good_point_is_kept(tmp_path: 
     assert first.code == 0, first.stderr
     assert "2 invalid" in first.said and first.seconds < 60
     rows = {r["sram.size"]: r for r in rows_of(out)}
-    assert rows["1 MB"]["status"] == "ok" and int(rows["1 MB"]["latency_ps"]) > 0
+    assert rows["1 MB"]["status"] == "ok" and int(rows["1 MB"]["performance_ps"]) > 0
     for bad in ("1e308 MB", "1e100000000 B"):
         assert rows[bad]["status"] == "invalid" and "out of range" in rows[bad]["error"]
     again = run_cli(*args)  # a rerun finds everything done, and does not crash
@@ -184,7 +184,7 @@ def test_outputs_that_name_an_input_or_a_device_are_refused(tmp_path: Path) -> N
     hw.write_text(PAPER.read_text())
     before = hw.read_bytes()
     assert_one_line_error(run_cli("sweep", "--hw", str(hw), "--set", "sram.size=1MB",
-                                  "--out", str(hw)), "is an input of the sweep")
+                                  "--out", str(hw)), "is an input of this command")
     assert hw.read_bytes() == before
     assert_one_line_error(run_cli("sweep", "--hw", str(hw), "--set", "sram.size=1MB",
                                   "--out", "/dev/zero"), "not a regular file")
