@@ -17,4 +17,4 @@ def test_a_config_too_small_for_the_model_is_named(tmp_path: Path) -> None:
     hw = tmp_path / "tiny.yaml"
     hw.write_text(TILED.read_text().replace("size: 1 MB", "size: 8 b"))
     assert_one_line_error(run_cli("run", "--hw", str(hw), "-q"),
-                          f"{hw}: SRAM of 8 bits is too small for layer 1")
+                          f"{hw}: SRAM of 8 bits", "too small for layer 1")

@@ -41,7 +41,7 @@ def test_dask_sweeps_leave_the_cluster_idle_and_need_no_model_file(client: objec
                                                                   tmp_path: Path) -> None:
     # One test, one cluster (a cluster costs seconds to start).
     # 1. An interrupted sweep cancels every pending future.
-    space = build_space(hw=PAPER, sets=["sram.size=100:4000:1KB"])  # 3,901 points
+    space = build_space(hw=PAPER, sets=["sram.size=1000:4900:1KB"])  # 3,901 points
     executor = DaskExecutor(client=client)
     rows = executor.run(SweepTask.of(space), ((p.id, p.values) for p in space.points()))
     first = next(rows)
