@@ -2,7 +2,8 @@
 
 This module imports only the standard library, so that whatever happens while
 the rest loads is handled here: Ctrl-C (even during start-up) exits 130
-without a traceback; a closed pipe (``accelsim run | head``) exits 141
+without a traceback (only the interpreter's own first milliseconds, before any
+accelsim code runs, are beyond reach); a closed pipe (``accelsim run | head``) exits 141
 quietly, as a process killed by SIGPIPE would; a standard output that cannot
 be written (``> /dev/full``) is one error line with status 2.
 """
@@ -25,6 +26,18 @@ def _silence_stdout() -> None:
         pass
 
 
+def _exit_interrupted() -> None:
+    """Exit 130 at once. Not through the interpreter's normal exit: when a Ctrl-C lands
+    inside a C extension's start-up code, CPython remembers it as unhandled and would
+    kill itself with SIGINT at exit even though it was handled here."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
+
+
 def main() -> None:
     try:
         from accelsim.cli.app import run_app
@@ -32,9 +45,7 @@ def main() -> None:
         code = run_app()
         sys.stdout.flush()
     except KeyboardInterrupt:
-        _silence_stdout()
-        sys.stderr.write("accelsim: interrupted\n")
-        code = 130
+        _exit_interrupted()
     except BrokenPipeError:
         _silence_stdout()
         code = 141
@@ -45,4 +56,6 @@ def main() -> None:
         sys.stderr.write(f"accelsim: error: cannot write to the standard output "
                          f"({exc.strerror or exc})\n")
         code = 2
+    if code == 130:  # typer's word for Ctrl-C during a command, and sweep's
+        _exit_interrupted()
     sys.exit(code)

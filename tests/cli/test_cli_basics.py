@@ -56,14 +56,13 @@ def test_ctrl_c_during_start_up_is_status_130_without_a_traceback() -> None:
     proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                           text=True, timeout=60, check=False)
     assert proc.returncode == 130, proc.stderr
-    assert proc.stderr == "accelsim: interrupted\n"
+    assert proc.stderr == ""
 
 
 def test_a_real_sigint_is_status_130_without_a_traceback() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "accelsim", "run", "--hw",
-                             "hwconfigs/1mb_ddr3_1066_tiled.yaml", "--verify"], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "accelsim", "reproduce", "paper"], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.4)
+    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
