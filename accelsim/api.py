@@ -14,15 +14,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas
+
     from accelsim.hw.config import HwConfig
     from accelsim.sim.dram import TraceStats
     from accelsim.sim.results import SimulationResult
     from accelsim.workload.ir import Network
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RunResult:
-    """One model on one hardware config: what ran where, and the simulation's results."""
+    """One model on one hardware config: what ran where, and the simulation's results.
+
+    ``sim`` holds everything the simulation recorded (layers, every step, SRAM
+    occupancy); ``hw`` the config it ran on (None when a caller built the result
+    without one). The methods give the same figures under the names of
+    :mod:`accelsim.schema`: ``totals()`` as a dict, ``to_dataframe()`` (one row
+    per layer, the CSV's columns), ``steps_dataframe()`` and ``sram_dataframe()``
+    (pandas: ``pip install 'accelsim[pandas]'``).
+    """
 
     model_name: str
     model_source: str
@@ -30,6 +40,59 @@ class RunResult:
     policy: str
     activation_bits: int
     sim: SimulationResult
+    hw: HwConfig | None = None
+
+    def totals(self) -> dict[str, Any]:
+        """Whole-run figures (the JSON's ``totals``, a sweep row's figures)."""
+        from accelsim.figures import run_totals
+
+        return run_totals(self)
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """One row per executed layer, with the columns of ``accelsim run --csv``."""
+        from accelsim.figures import layer_rows
+        from accelsim.schema import LAYER_COLUMNS
+
+        return _frame(layer_rows(self), LAYER_COLUMNS)
+
+    def steps_dataframe(self) -> pandas.DataFrame:
+        """Every DMA transfer and compute step with its start and end."""
+        from accelsim.figures import step_rows
+        from accelsim.schema import STEP_COLUMNS
+
+        return _frame(step_rows(self), STEP_COLUMNS)
+
+    def sram_dataframe(self) -> pandas.DataFrame:
+        """SRAM occupancy over time: one row per change."""
+        from accelsim.figures import occupancy_rows
+        from accelsim.schema import OCCUPANCY_COLUMNS
+
+        return _frame(occupancy_rows(self), OCCUPANCY_COLUMNS)
+
+    def __repr__(self) -> str:
+        from accelsim.quantity import format_bytes, format_energy_pj, format_time_ps
+
+        t = self.totals()
+        spilled = t["spilled_layers"]
+        overflow = (f"spilled at layer{'s' if len(spilled) > 1 else ''} "
+                    f"{', '.join(map(str, spilled[:8]))}{' ...' if len(spilled) > 8 else ''}"
+                    if spilled else "no spill")
+        return (f"RunResult({self.model_name!r} on {self.hw_name!r}, {self.policy} policy:\n"
+                f"  {t['layer_count']} layers, {format_time_ps(t['performance_ps'])}, "
+                f"{format_bytes(t['ddr_bytes'])} over DDR, "
+                f"{format_energy_pj(t['energy_pj'])}, SRAM peak "
+                f"{format_bytes(t['sram_peak_bytes'])} of "
+                f"{format_bytes(t['sram_capacity_bytes'])}, {overflow})")
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[Any, ...]) -> pandas.DataFrame:
+    try:
+        import pandas
+    except ImportError:
+        from accelsim.errors import AccelsimError
+
+        raise AccelsimError("DataFrames need pandas: pip install 'accelsim[pandas]'") from None
+    return pandas.DataFrame(rows, columns=[c.name for c in columns])
 
 
 def simulate(network: Network, hw: HwConfig) -> RunResult:
@@ -39,7 +102,8 @@ def simulate(network: Network, hw: HwConfig) -> RunResult:
     policy = build_policy(hw)
     sim = build_accelerator(hw).run(policy.prepare(network.work(), hw.sram.size))
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
-                     policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim)
+                     policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim,
+                     hw=hw)
 
 
 @dataclass(frozen=True)

@@ -230,3 +230,46 @@ def exact_energy(fj: int) -> str:
 def exact_power(nw: int) -> str:
     """A power in nW as text :func:`parse_power_nw` reads back exactly."""
     return _exact(nw, _POWER_UNITS)
+
+
+def _scaled(value: float, units: tuple[tuple[str, float], ...], digits: int) -> str:
+    """``value`` in the largest of ``units`` (largest first) it reaches, ``digits``
+    significant digits, no exponent; the last unit below that."""
+    for unit, factor in units:
+        if abs(value) >= factor:
+            return f"{_significant(value / factor, digits)} {unit}"
+    unit, factor = units[-1]
+    return f"{_significant(value / factor, digits)} {unit}"
+
+
+def _significant(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant digits, in positional notation."""
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        text = f"{x:.{max(digits - 1 - int(f'{x:e}'.split('e')[1]), 0)}f}"
+    return text
+
+
+def format_time_ps(time_ps: int | float, digits: int = 4) -> str:
+    """A duration for people: "1.412 ms", "2.568 us", "72 ns", "0 s"."""
+    if time_ps == 0:
+        return "0 s"
+    return _scaled(time_ps, (("s", 1e12), ("ms", 1e9), ("us", 1e6), ("ns", 1e3), ("ps", 1)),
+                   digits)
+
+
+def format_bytes(n: int | float, digits: int = 4) -> str:
+    """A size for people, decimal prefixes: "1.169 MB", "117.3 KB", "512 B"."""
+    if abs(n) < 1000:
+        return f"{n:,.0f} B" if float(n).is_integer() else f"{n:.{digits}g} B"
+    return _scaled(n, (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)), digits)
+
+
+def format_energy_pj(energy_pj: float, digits: int = 4) -> str:
+    """An energy for people: "268.7 uJ", "1.23 nJ", "0 J"."""
+    if energy_pj == 0:
+        return "0 J"
+    return _scaled(energy_pj, (("J", 1e12), ("mJ", 1e9), ("uJ", 1e6), ("nJ", 1e3), ("pJ", 1)),
+                   digits)

@@ -185,6 +185,8 @@ JSON_KEYS: tuple[Column, ...] = _cols(
     ("hw", "text", "The hardware config's name."),
     ("policy", "text", "The accounting policy."),
     ("activation_bits", "bits", "Bits per activation."),
+    ("hw_config", "text", "The hardware config, every field, as a config file would hold it "
+                          "(quantities as exact text; null if unknown)."),
     ("totals", "text", "Whole-run figures (RUN_COLUMNS)."),
     ("layers", "text", "One object per layer (LAYER_COLUMNS)."),
     ("steps", "text", "One object per step (STEP_COLUMNS)."),

@@ -45,6 +45,7 @@ def to_json_document(run: RunResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION, "accelsim_version": __version__,
         "model": run.model_name, "model_source": run.model_source, "hw": run.hw_name,
         "policy": run.policy, "activation_bits": run.activation_bits,
+        "hw_config": None if run.hw is None else run.hw.model_dump(mode="json"),
         "totals": run_totals(run),
         "layers": layer_rows(run),
         "steps": step_rows(run),

@@ -222,3 +222,9 @@ class Network:
     @property
     def total_params(self) -> int:
         return sum(layer.weight_params + layer.bias_params for layer in self.layers)
+
+    def __repr__(self) -> str:  # a few lines, not every layer's weights
+        macs = self.total_macs
+        return (f"Network({self.name!r} from {self.source!r}: {len(self.layers)} layers, "
+                f"input {'x'.join(map(str, self.input_shape))}, {macs:,} MACs, "
+                f"{self.total_params:,} parameters)")
