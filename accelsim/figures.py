@@ -44,7 +44,7 @@ def layer_row(run: RunResult, r: LayerResult) -> dict[str, Any]:
         "model": run.model_name, "hw": run.hw_name,
         "layer": r.index, "layer_name": r.name, "op": r.op,
         "input_fmap_bits": r.input_fmap_bits, "output_fmap_bits": r.output_fmap_bits,
-        "weight_params": r.weight_params, "macs": r.macs,
+        "weight_params": r.weight_params, "macs": r.macs, "vector_ops": r.vector_ops,
         "internal_memory_bits": r.internal_memory_bits,
         "data_movement_bits": r.data_movement_bits,
         "ddr_read_bytes": bytes_of(r.ddr_read_bits),
@@ -72,12 +72,13 @@ def run_totals(run: RunResult) -> dict[str, Any]:
     layers: a sweep builds this for every design point."""
     sim = run.sim
     layers = sim.layers
-    macs = params = movement_bits = read = write = spill = 0
+    macs = vector_ops = params = movement_bits = read = write = spill = 0
     movement_ps = compute_ps = stall_ps = cycles = folds = 0
     sram_read = sram_write = activates = refreshes = 0
     spilled: list[LayerResult] = []
     for r in layers:
         macs += r.macs
+        vector_ops += r.vector_ops
         params += r.weight_params
         movement_bits += r.data_movement_bits
         read += bytes_of(r.ddr_read_bits)
@@ -96,7 +97,8 @@ def run_totals(run: RunResult) -> dict[str, Any]:
             spilled.append(r)
     return {
         "model": run.model_name, "hw": run.hw_name, "policy": run.policy,
-        "layer_count": len(layers), "macs": macs, "weight_params": params,
+        "layer_count": len(layers), "macs": macs, "vector_ops": vector_ops,
+        "weight_params": params,
         "data_movement_bits": movement_bits,
         "ddr_read_bytes": read, "ddr_write_bytes": write, "ddr_bytes": read + write,
         "spill_bytes": spill, "spilled_layers": [r.index for r in spilled],

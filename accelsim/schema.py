@@ -68,7 +68,8 @@ _IDENTITY = (
 
 _ENERGY = (
     ("energy_pj", "pJ", "Energy, all components."),
-    ("energy_compute_pj", "pJ", "Energy of the MACs on the unit that ran them."),
+    ("energy_compute_pj", "pJ", "Energy of the MACs and vector operations on the unit that "
+                                "ran them."),
     ("energy_sram_pj", "pJ", "Energy of on-chip SRAM reads and writes."),
     ("energy_ddr_pj", "pJ", "Energy of DDR data, activates and refreshes."),
     ("energy_static_pj", "pJ", "Static power over the wall time."),
@@ -92,7 +93,10 @@ LAYER_COLUMNS: tuple[Column, ...] = _cols(
                                 "Table 3)."),
     ("output_fmap_bits", "bits", "Output feature map at the activation precision."),
     ("weight_params", "count", "Weight parameters."),
-    ("macs", "count", "Multiply-accumulates."),
+    ("macs", "count", "Multiply-accumulates of matrix products (Conv, ConvTranspose, Gemm, "
+                      "MatMul), as torch profilers and fvcore count them."),
+    ("vector_ops", "count", "Elementary operations of vector work: pooling, element-wise, "
+                            "normalisation, softmax, fused activations (an exp counts one)."),
     ("internal_memory_bits", "bits", "The policy's memory in use (the paper's 'internal "
                                      "memory')."),
     ("data_movement_bits", "bits", "All data over the DDR bus, read and written (the paper's "
@@ -122,7 +126,8 @@ RUN_COLUMNS: tuple[Column, ...] = _cols(
     *_IDENTITY,
     ("policy", "text", "The accounting policy (paper, tiled, ...)."),
     ("layer_count", "count", "Layers executed."),
-    ("macs", "count", "Multiply-accumulates."),
+    ("macs", "count", "Multiply-accumulates of matrix products."),
+    ("vector_ops", "count", "Elementary operations of vector work."),
     ("weight_params", "count", "Weight parameters."),
     ("data_movement_bits", "bits", "All data over the DDR bus."),
     ("ddr_read_bytes", "bytes", "Bytes read from DDR (the layers' sum)."),

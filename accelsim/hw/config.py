@@ -312,7 +312,9 @@ class EnergyConfig(_Strict):
     data; ``ddr_activate``: one row activation (ACT + PRE) across the rank;
     ``ddr_refresh``: one refresh command across the rank (defaults from a
     DDR3 data sheet, scaled to the rank's devices). ``static_power``: the
-    chip's leakage and clock power ("50 mW", default 0 mW).
+    chip's leakage and clock power ("50 mW", default 0 mW). ``vector_op``: one
+    vector lane cycle, a simple operation on one element (default: the MAC's
+    energy, a lane being a multiply-add datapath; an exp costs ten of them).
     """
 
     mac_precision: str | None = None
@@ -324,6 +326,7 @@ class EnergyConfig(_Strict):
     ddr_activate: EnergyFj | None = None
     ddr_refresh: EnergyFj | None = None
     static_power: PowerNw | None = None
+    vector_op: EnergyFj | None = None
 
     @field_validator("mac_precision")
     @classmethod

@@ -80,6 +80,7 @@ def build_energy_costs(hw: HwConfig) -> EnergyCosts:
         ddr_refresh_pj=pj(energy.ddr_refresh, defaults.ddr_refresh_pj),
         static_mw=(defaults.static_mw if energy.static_power is None
                    else energy.static_power / 1_000_000),
+        vector_op_pj=None if energy.vector_op is None else energy.vector_op / 1000,
     )
 
 

@@ -1,7 +1,9 @@
 """Per-layer energy of an accelerator from event counts and per-event costs.
 
 Energy = sum over event kinds of (count x cost) + static power x duration:
-MACs in the compute unit, bytes read and written in on-chip SRAM, bytes read
+MACs in the compute unit, vector lane operations (each elementary vector
+operation weighed by its lane cycles: an exp is ten), bytes read and written
+in on-chip SRAM, bytes read
 and written over the DDR bus, DDR row activations and refresh commands, and
 the leakage/clock power of the whole chip over the layer's duration.
 
@@ -36,6 +38,8 @@ class EnergyCosts:
     ``ddr_activate_pj``: one row activation (ACT + PRE) across the rank, pJ.
     ``ddr_refresh_pj``: one all-bank REFRESH command across the rank, pJ.
     ``static_mw``: chip static (leakage, clock tree) power, mW.
+    ``vector_op_pj``: one vector lane cycle (a simple operation on one element), pJ;
+    None takes ``mac_pj`` (a lane is a multiply-add datapath).
     """
 
     mac_pj: float
@@ -46,10 +50,18 @@ class EnergyCosts:
     ddr_activate_pj: float
     ddr_refresh_pj: float
     static_mw: float = 0.0
+    vector_op_pj: float | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):
-            _check_cost(field.name, getattr(self, field.name))
+            value = getattr(self, field.name)
+            if value is not None or field.name != "vector_op_pj":
+                _check_cost(field.name, value)
+
+    @property
+    def vector_lane_pj(self) -> float:
+        """Energy of one vector lane cycle, pJ."""
+        return self.mac_pj if self.vector_op_pj is None else self.vector_op_pj
 
 
 @dataclass(frozen=True)
@@ -91,24 +103,27 @@ ZERO_ENERGY = EnergyBreakdown(0.0, 0.0, 0.0, 0.0, 0.0)
 
 def layer_energy(macs: int, sram_read_bytes: int, sram_write_bytes: int,
                  ddr_read_bytes: int, ddr_write_bytes: int, ddr_activates: int,
-                 refreshes: int, duration_ps: int, costs: EnergyCosts) -> EnergyBreakdown:
+                 refreshes: int, duration_ps: int, costs: EnergyCosts,
+                 vector_lane_ops: int = 0) -> EnergyBreakdown:
     """Energy of one layer from its event counts (all integers >= 0) and ``costs``.
 
     ``duration_ps`` is the layer's wall time in picoseconds, charged at
-    ``costs.static_mw``.
+    ``costs.static_mw``. ``vector_lane_ops``: lane cycles of vector work, charged
+    with the MACs as compute energy.
     """
     values = (macs, sram_read_bytes, sram_write_bytes, ddr_read_bytes, ddr_write_bytes,
-              ddr_activates, refreshes, duration_ps)
+              ddr_activates, refreshes, duration_ps, vector_lane_ops)
     for value in values:  # a plain loop is the cheapest check: this runs per layer
         if type(value) is not int or value < 0:
             names = ("macs", "sram_read_bytes", "sram_write_bytes", "ddr_read_bytes",
-                     "ddr_write_bytes", "ddr_activates", "refreshes", "duration_ps")
+                     "ddr_write_bytes", "ddr_activates", "refreshes", "duration_ps",
+                     "vector_lane_ops")
             for name, count in zip(names, values):
                 if type(count) is not int or count < 0:
                     raise ValueError(f'"{name}" must be an integer >= 0, got {count!r}')
     if not isinstance(costs, EnergyCosts):
         raise ValueError(f'"costs" must be an EnergyCosts, got {costs!r}')
-    compute_pj = macs * costs.mac_pj
+    compute_pj = macs * costs.mac_pj + vector_lane_ops * costs.vector_lane_pj
     sram_pj = (sram_read_bytes * costs.sram_read_pj_per_byte
                + sram_write_bytes * costs.sram_write_pj_per_byte)
     ddr_pj = (ddr_read_bytes * costs.ddr_read_pj_per_byte

@@ -6,8 +6,11 @@ the simulation did in a layer, so that the engine only has to call
 
 The model, per layer:
 
-- MACs: the layer's multiply-accumulates, on whichever unit ran them (pooling,
-  softmax and element-wise layers have none and cost no compute energy).
+- MACs: the layer's multiply-accumulates, on whichever unit ran them.
+- Vector work (pooling, element-wise, softmax, normalisation, a fused
+  activation): its lane cycles, each elementary operation weighed by
+  :data:`~accelsim.sim.compute.vector.OP_CYCLES` (an exp costs ten adds);
+  copies (data movement) do no arithmetic and cost none.
 - DDR bytes: every DMA transfer of the layer, each rounded up to whole bytes.
 - SRAM bytes, from the transfers and the compute step:
   a DMA fill (DDR read) writes its bytes into SRAM; a DMA drain (DDR write)
@@ -33,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from accelsim.sim.compute.vector import OP_CYCLES
 from accelsim.sim.dram.memory import CommandCounts
 from accelsim.sim.energy import EnergyBreakdown, EnergyCosts, layer_energy
 from accelsim.sim.frozen import make
@@ -119,6 +123,7 @@ class LayerEvents:
     ddr_activates: int
     ddr_refreshes: int
     duration_ps: int
+    vector_lane_ops: int = 0
 
 
 NO_EVENTS = LayerEvents(0, 0, 0, 0, 0, 0, 0, 0)
@@ -130,8 +135,13 @@ def compute_sram_bytes(work: LayerWork, activation_bits: int,
     """(read, written) SRAM bytes of the compute unit: input and parameters read once,
     output written once."""
     read = (bytes_of(work.input_elems * activation_bits)
-            + bytes_of((work.weight_params + work.bias_params) * weight_bits))
+            + bytes_of(work.parameter_elems * weight_bits))
     return read, bytes_of(work.output_elems * activation_bits)
+
+
+def vector_lane_ops(work: LayerWork) -> int:
+    """Lane cycles of ``work``'s arithmetic vector work (copies excluded)."""
+    return sum(count * OP_CYCLES[op] for op, count in work.vector_work if op.is_arithmetic)
 
 
 def count_layer_events(work: LayerWork, records: Iterable[StepRecord], start_ps: int,
@@ -169,6 +179,7 @@ def transfer_events(work: LayerWork, read_bytes: Sequence[int], write_bytes: Seq
         "ddr_activates": commands.activates,
         "ddr_refreshes": commands.refreshes,
         "duration_ps": end_ps - start_ps,
+        "vector_lane_ops": vector_lane_ops(work),
     })
 
 
@@ -176,4 +187,5 @@ def charge(events: LayerEvents, costs: EnergyCosts) -> EnergyBreakdown:
     """The energy of ``events`` at ``costs``, pJ."""
     return layer_energy(events.macs, events.sram_read_bytes, events.sram_write_bytes,
                         events.ddr_read_bytes, events.ddr_write_bytes, events.ddr_activates,
-                        events.ddr_refreshes, events.duration_ps, costs)
+                        events.ddr_refreshes, events.duration_ps, costs,
+                        events.vector_lane_ops)

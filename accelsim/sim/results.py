@@ -41,6 +41,9 @@ class LayerResult:
     ``group`` is the 1-based run of layers the policy scheduled together (a layer
     run alone is a group of its own); ``recomputed_macs`` the MACs it computed
     more than once (halo rows a fused tile recomputes), on top of ``macs``.
+    ``macs`` counts matrix multiply-accumulates only; ``vector_ops`` the
+    elementary operations of the layer's vector work (pooling, element-wise,
+    normalisation, softmax, a fused activation).
     When a layer's steps interleave with other layers' (prefetch, fused tiles),
     ``performance_ps`` is its share of the wall time (:mod:`accelsim.sim.ledger`).
     """
@@ -77,6 +80,7 @@ class LayerResult:
     energy: EnergyBreakdown = ZERO_ENERGY
     group: int = 0
     recomputed_macs: int = 0
+    vector_ops: int = 0
 
     @property
     def energy_pj(self) -> float:
@@ -175,4 +179,5 @@ def layer_result(index: int, work: LayerWork, account: LayerAccount,
         "sram_read_bytes": events.sram_read_bytes, "sram_write_bytes": events.sram_write_bytes,
         "ddr_activates": events.ddr_activates, "ddr_refreshes": events.ddr_refreshes,
         "energy": charge(events, energy.costs) if energy is not None else ZERO_ENERGY,
-        "group": account.group, "recomputed_macs": account.recomputed_macs})
+        "group": account.group, "recomputed_macs": account.recomputed_macs,
+        "vector_ops": work.vector_ops})

@@ -25,7 +25,7 @@ import numpy as np
 from accelsim.sim.ops import Operand, OperandRole, OpKind, RowDependence, VectorWork
 from accelsim.sim.work import ConvGeometry, LayerWork
 from accelsim.workload.activations import Activation
-from accelsim.workload.vector_work import combine, scaled
+from accelsim.workload.vector_work import QUANTIZE_PER_ELEMENT, combine, scaled
 
 
 AttrValue = Union[int, float, str, tuple[int, ...]]
@@ -178,10 +178,14 @@ class Layer:
         return tensors + ((Operand(OperandRole.WEIGHT, params, None),) if params else ())
 
     def total_vector_work(self) -> VectorWork:
-        """The layer's own vector work plus its fused activation's, per output element."""
-        if self.activation is None:
+        """The layer's own vector work, plus its fused activation's and its output
+        quantisation's on every output element."""
+        if self.activation is None and self.output_quant is None:
             return self.vector_work
-        return combine(self.vector_work, scaled(self.activation.vector_work, self.output_elems))
+        return combine(
+            self.vector_work,
+            scaled(self.activation.vector_work, self.output_elems) if self.activation else (),
+            scaled(QUANTIZE_PER_ELEMENT, self.output_elems) if self.output_quant else ())
 
     def work(self) -> LayerWork:
         """The simulator's view of this layer."""

@@ -10,13 +10,17 @@ kernel) // stride + 1. Per type:
 - ``pointwise``: a conv whose kernel must be 1.
 - ``fc``: flattens its input, K = in_channels x in_h x in_w, N = out_channels;
   weights and MACs K x N (kernel, stride, padding are ignored).
-- ``pool``: groups = channels, no weights, MACs = output elements x k x k.
-- ``softmax``: shape kept, 0 MACs (kernel, stride, padding ignored).
+- ``pool``: groups = channels, no weights, no MACs; vector work an ADD per
+  window element per output and a MUL per output (an average pool).
+- ``softmax``: shape kept, 0 MACs, a softmax's vector work over the channels
+  (kernel, stride, padding ignored).
 
 Explicit-size rows (``input_fmap_bits,output_fmap_bits,weight_params,macs``;
 optional ``layer``, ``name``, ``op``) give sizes directly, as the paper's
 tables do: elements = bits / ``bits_per_element``, shapes are flat
-``(elements,)``, no geometry, op "layer" unless given, no bias.
+``(elements,)``, no geometry, op "layer" unless given, no bias. For a vector
+op (pool, softmax, eltwise) the ``macs`` column counts its operations, which
+become vector work (ADDs): ``macs`` counts matrix products only.
 
 Layers are chained in row order: each reads the previous layer's output. Tables
 carry no weights. Problems are one-line :class:`ModelError` s naming the file,
@@ -32,9 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from accelsim.errors import ModelError
-from accelsim.sim.ops import OpKind, RowDependence
+from accelsim.sim.ops import OpKind, RowDependence, VectorOp
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer, Network
+from accelsim.workload.vector_work import pool_work, scaled, softmax_work
 
 SHAPE_COLUMNS = ("type", "in_channels", "out_channels", "in_h", "in_w", "kernel", "stride",
                  "padding")
@@ -110,7 +115,8 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
         if out_c != in_c:
             raise row.error("out_channels",
                             f"expected {in_c} (softmax keeps its shape), got {out_c}")
-        return Layer(**common, output_shape=in_shape, weight_params=0, macs=0)
+        return Layer(**common, output_shape=in_shape, weight_params=0, macs=0,
+                     vector_work=softmax_work(prod(in_shape), in_h * in_w))
     if kind == "pointwise" and k != 1:
         raise row.error("kernel", f"expected 1 for a pointwise layer, got {k}")
     groups = 1 if kind in ("conv", "pointwise") else in_c
@@ -126,8 +132,9 @@ def _shape_layer(row: _Row, previous: str) -> Layer:
                             stride_w=s, pads=(p, p, p, p), groups=groups)
     out_shape = (1, out_c, out_h, out_w)
     if kind == "pool":
-        return Layer(**common, output_shape=out_shape, weight_params=0,
-                     macs=prod(out_shape) * k * k, geometry=geometry, rows=RowDependence.WINDOW)
+        return Layer(**common, output_shape=out_shape, weight_params=0, macs=0,
+                     vector_work=pool_work("avg", prod(out_shape), k * k), geometry=geometry,
+                     rows=RowDependence.WINDOW)
     return Layer(**common, output_shape=out_shape,
                  weight_params=out_c * (in_c // groups) * k * k, macs=geometry.conv_macs,
                  geometry=geometry, rows=RowDependence.WINDOW)
@@ -147,10 +154,15 @@ def _size_layer(row: _Row, previous: str, bits_per_element: int) -> Layer:
     layer_id = row.text("layer")
     name = row.text("name") or (f"layer{layer_id}" if layer_id.isdigit() else layer_id) \
         or f"layer{row.number}"
-    return Layer(name=name, op=OpKind(op), source_ops=(), inputs=(previous,), output=name,
+    kind = OpKind(op)
+    macs = row.int("macs")
+    vector = kind.is_vector
+    return Layer(name=name, op=kind, source_ops=(), inputs=(previous,), output=name,
                  input_shape=(elements("input_fmap_bits"),),
                  output_shape=(elements("output_fmap_bits"),),
-                 weight_params=row.int("weight_params"), bias_params=0, macs=row.int("macs"))
+                 weight_params=row.int("weight_params"), bias_params=0,
+                 macs=0 if vector else macs,
+                 vector_work=scaled(((VectorOp.ADD, 1),), macs) if vector else ())
 
 
 def load_layer_table(path: str | Path, bits_per_element: int = 8) -> Network:

@@ -159,6 +159,13 @@ def test_energy_fields_override_defaults_exactly(tmp_path: Path) -> None:
     assert costs.static_mw == 12.5
 
 
+def test_a_vector_lane_cycle_costs_a_mac_unless_set(tmp_path: Path) -> None:
+    costs = build_energy_costs(load_hw(write(tmp_path, SYSTOLIC)))
+    assert costs.vector_op_pj is None and costs.vector_lane_pj == costs.mac_pj
+    costs = build_energy_costs(load_hw(write(tmp_path, SYSTOLIC + "energy: {vector_op: 0.05 pJ}\n")))
+    assert costs.vector_lane_pj == 0.05 and costs.mac_pj != 0.05
+
+
 def test_a_partial_section_keeps_the_other_defaults(tmp_path: Path) -> None:
     hw = load_hw(write(tmp_path, SYSTOLIC + "energy: {mac_precision: fp16, static_power: 1 W}\n"))
     costs = build_energy_costs(hw)

@@ -21,6 +21,8 @@ from accelsim.sim.energy_accounting import (
 from accelsim.sim.engine import Accelerator
 from accelsim.sim.policies import PaperPolicy
 from accelsim.sim.records import StepRecord
+from accelsim.sim.compute.vector import OP_CYCLES
+from accelsim.sim.ops import VectorOp
 from accelsim.sim.work import LayerWork
 from sim_runs import run_policy
 
@@ -76,6 +78,16 @@ def test_events_of_one_layer_from_its_records() -> None:
     measured = count_layer_events(work, records, 0, 184_250, ACCOUNTING,
                                   measured=CommandCounts(activates=7, refreshes=1))
     assert (measured.ddr_activates, measured.ddr_refreshes) == (7, 1)
+
+
+def test_vector_work_is_charged_by_lane_cycles_and_copies_are_free() -> None:
+    work = LayerWork("s", "softmax", 10, 10, 0, 0, 0,
+                     vector_work=((VectorOp.ADD, 20), (VectorOp.EXP, 10), (VectorOp.COPY, 7)))
+    events = count_layer_events(work, [], 0, 0, ACCOUNTING, CommandCounts(0, 0))
+    assert events.vector_lane_ops == 20 + 10 * OP_CYCLES[VectorOp.EXP]
+    assert charge(events, COSTS).compute_pj == pytest.approx(events.vector_lane_ops * 0.25)
+    cheap = EnergyCosts(**{**COSTS.__dict__, "vector_op_pj": 0.01})
+    assert charge(events, cheap).compute_pj == pytest.approx(events.vector_lane_ops * 0.01)
 
 
 def test_charge_is_layer_energy_of_the_events() -> None:

@@ -84,9 +84,10 @@ def test_fc_pool_and_softmax_shape_rows(tmp_path: Path) -> None:
                     "pool,256,256,7,7,7,1,0\nfc,256,10,1,1,1,1,0\nsoftmax,10,10,1,1,1,1,0\n")
     pool, fc, softmax = load_layer_table(path).layers
     assert (pool.name, pool.macs, pool.weight_params, pool.output_shape) == (
-        "layer1", 7 * 7 * 256, 0, (1, 256, 1, 1))
+        "layer1", 0, 0, (1, 256, 1, 1))
+    assert pool.work().vector_ops == 7 * 7 * 256 + 256
     assert (fc.weight_params, fc.macs, fc.output_shape) == (2560, 2560, (1, 10))
-    assert (softmax.op, softmax.macs) == ("softmax", 0)
+    assert (softmax.op, softmax.macs, softmax.work().vector_ops) == ("softmax", 0, 5 * 10 + 1)
 
 
 def _check(err: pytest.ExceptionInfo[BaseException], *parts: str) -> None:

@@ -60,7 +60,8 @@ def test_paper_mobilenet_matches_table1_layer_by_layer() -> None:
     assert convs[3].output_shape == (1, 64, 14, 14)  # stride 2 (the paper's tables ignore it)
     pool, fc, softmax = net.layers[27:]
     assert (pool.op, pool.macs, pool.weight_params, pool.output_shape) == (
-        "pool", 7 * 7 * 256, 0, (1, 256, 1, 1))
+        "pool", 0, 0, (1, 256, 1, 1))
+    assert pool.work().vector_work == (("add", 7 * 7 * 256), ("mul", 256))  # MACs: matrices
     assert pool.geometry == ConvGeometry(in_channels=256, out_channels=256, in_h=7, in_w=7,
                                          out_h=1, out_w=1, kernel_h=7, kernel_w=7, groups=256)
     assert (fc.op, fc.weight_params, fc.bias_params, fc.macs) == ("fc", 2560, 10, 2560)
@@ -107,7 +108,7 @@ def test_width_and_resolution_multipliers_scale_as_the_paper_says(
     final = convs[-1].output_shape
     pool = net.layers[27]
     assert pool.geometry is not None and pool.geometry.kernel_h == final[2]  # covers the map
-    assert pool.macs == final[1] * final[2] * final[3]
+    assert pool.macs == 0 and pool.work().vector_ops == final[1] * (final[2] * final[3] + 1)
     assert net.layers[28].weight_params == final[1] * 10
 
 

@@ -270,7 +270,8 @@ def test_unfoldable_batchnorm_is_an_eltwise_layer(tmp_path: Path) -> None:
     (layer,) = net.layers
     assert (layer.op, layer.source_ops, str(layer.activation)) == (
         "eltwise", ("BatchNormalization", "Relu"), "relu")
-    assert (layer.weight_params, layer.bias_params, layer.macs) == (3, 3, 48)
+    assert (layer.weight_params, layer.bias_params, layer.macs) == (3, 3, 0)
+    assert layer.work().vector_work == (("add", 48), ("mul", 48), ("max", 48))  # BN, then Relu
 
 
 def test_max_and_global_average_pools(tmp_path: Path) -> None:
@@ -280,9 +281,11 @@ def test_max_and_global_average_pools(tmp_path: Path) -> None:
     net = _check_against_onnxruntime(_save(tmp_path, nodes, [], (1, 4, 8, 8), (1, 4, 1, 1)),
                                      (1, 4, 8, 8))
     maxpool, gap = net.layers
-    assert (maxpool.op, maxpool.output_shape, maxpool.macs) == ("pool", (1, 4, 4, 4), 4 * 16 * 9)
+    assert (maxpool.op, maxpool.output_shape, maxpool.macs) == ("pool", (1, 4, 4, 4), 0)
+    assert maxpool.work().vector_work == (("max", 4 * 16 * 9),)
     assert maxpool.geometry is not None and maxpool.geometry.groups == 4
-    assert (gap.op, gap.macs, gap.weight_params) == ("pool", 4 * 16, 0)
+    assert (gap.op, gap.macs, gap.weight_params) == ("pool", 0, 0)
+    assert gap.work().vector_work == (("add", 4 * 16), ("mul", 4))  # and a divide by 16 each
 
 
 # -- graph order, registry ---------------------------------------------------------------------

@@ -4,6 +4,14 @@ The paper's accounting (Table 4) charges every layer 2 x MACs / 10^12 s, i.e.
 2 x MACs picoseconds, whatever the layer's shape. :class:`IdealThroughput`
 reproduces that exactly in integers, and generalises it to any rate.
 
+Vector work (pooling, element-wise arithmetic, softmax, normalisation) runs at
+the same rate, one operation per vector op (``LayerWork.vector_ops``: an exp
+counts one, as the unit has no cost model below its rate). A matrix layer's
+fused activation overlaps its MACs (it is applied as results leave), so a
+layer's operations are max(ops_per_mac x MACs, vector ops): a convolution's
+Relu never adds time (it has at most one op per output, the convolution at
+least two per output), and the paper's Table 4 is unchanged.
+
 Cycles: an ideal unit has no natural clock. We count cycles of an explicit
 ``clock_hz`` that defaults to 10^12 Hz (one cycle per picosecond), so that by
 default ``cycles == time_ps``. With another clock, ``cycles`` is the number of
@@ -48,8 +56,9 @@ class IdealThroughput:
         return cached_estimate(key, work, self._estimate)
 
     def _estimate(self, work: LayerWork) -> ComputeEstimate:
-        """Time for ``work.macs`` MACs at the peak rate; 0 for MAC-free layers."""
-        ops = self.ops_per_mac * work.macs
+        """Time for ``work``'s MACs or vector ops (the larger) at the peak rate; 0 for
+        layers with neither."""
+        ops = max(self.ops_per_mac * work.macs, work.vector_ops)
         if ops == 0:
             return ComputeEstimate(cycles=0, time_ps=0, folds=0, utilization=0.0, unit="ideal")
         return ComputeEstimate(

@@ -32,9 +32,18 @@ share the array is a named mapping (``GROUP_MAPPINGS``):
   28,064 cycles; OS 25 folds, 8,749 cycles instead of 56,768.
 
 Layers without geometry (explicit-size tables) run at the ideal rate of
-R x C MACs per cycle; layers with no MACs (softmax, reshape) take 0 cycles.
-A layer with MACs takes at least one cycle (SCALE-Sim's zero-based count
-would give 0 for a single 1-cycle fold, possible only on a 1 x 1 array).
+R x C MACs per cycle. A layer with MACs takes at least one cycle (SCALE-Sim's
+zero-based count would give 0 for a single 1-cycle fold, possible only on a
+1 x 1 array).
+
+A matrix layer's fused activation is applied by a post-processing lane per
+column as results leave the array (C lanes, the cycle counts of
+:data:`~accelsim.sim.compute.vector.OP_CYCLES`), overlapping the folds: the
+layer takes the longer of the two. An array without a vector unit still
+runs the vector layers: a pool as a depthwise convolution of ones (its window
+reads mapped as MACs, by the group mapping), every other vector layer through
+the R lanes that feed the array's rows (one operand per row per cycle), as a
+vector unit of R lanes at the array clock would.
 """
 
 from __future__ import annotations
@@ -50,6 +59,8 @@ from accelsim.sim.compute.timing import (
     cycles_to_ps,
     require_positive_int,
 )
+from accelsim.sim.compute.vector import lane_cycles, lane_estimate, lanes_for_vector_work
+from accelsim.sim.ops import OpKind
 from accelsim.sim.work import ConvGeometry, LayerWork
 
 
@@ -170,10 +181,11 @@ class SystolicArray:
                 f"dataflow={self.dataflow!r}, depthwise_mapping={self.depthwise_mapping!r})")
 
     def fold_count(self, work: LayerWork) -> FoldCount:
-        """Folds and cycles of ``work``: by geometry if it has one, else at R x C MACs/cycle."""
-        if work.macs == 0:
-            return FoldCount(folds=0, cycles=0)
+        """Folds and cycles of ``work``'s products: by geometry if it has one, else at
+        R x C MACs/cycle (a pool's products are its window reads)."""
         geometry = work.geometry
+        if work.macs == 0 and not (work.op is OpKind.POOL and geometry is not None):
+            return FoldCount(folds=0, cycles=0)
         if geometry is None:
             return FoldCount(folds=1, cycles=ceil_div(work.macs, self.macs_per_cycle))
         count = self._map(self.rule, group_gemm(geometry), geometry.groups, self.rows, self.cols)
@@ -186,12 +198,24 @@ class SystolicArray:
 
     def _estimate(self, work: LayerWork) -> ComputeEstimate:
         """Cycles, ps, folds and MAC utilisation of ``work`` on this array."""
-        count = self.fold_count(work)
+        useful = work.macs
+        if work.op is OpKind.POOL and work.geometry is not None:
+            g = work.geometry
+            useful = g.batch * g.out_channels * g.out_h * g.out_w * g.kernel_h * g.kernel_w
+            count = self.fold_count(work)
+        elif work.op.is_matrix or work.macs:
+            count = self.fold_count(work)
+            epilogue = ceil_div(lane_cycles(work), self.cols)
+            if epilogue > count.cycles:
+                count = FoldCount(folds=count.folds, cycles=epilogue)
+        else:
+            load = lanes_for_vector_work(work, self.rows)
+            return lane_estimate(load, self.macs_per_cycle, self.clock_hz, 0, "array")
         slots = self.macs_per_cycle * count.cycles
         return ComputeEstimate(
             cycles=count.cycles,
             time_ps=cycles_to_ps(count.cycles, self.clock_hz),
             folds=count.folds,
-            utilization=work.macs / slots if slots else 0.0,
+            utilization=useful / slots if slots else 0.0,
             unit="array",
         )

@@ -6,13 +6,16 @@ no activation yet. Activations are :class:`~accelsim.workload.activations.Activa
 (relu, clip(lo, hi) with a missing bound -inf/inf and Clip(0, inf) a relu,
 hardswish, hardsigmoid(alpha, beta), sigmoid, leakyrelu(alpha));
 :mod:`accelsim.functional` evaluates them.
-Eltwise activation layers and Softmax count 0 MACs and 0 params (the
-activation is applied on the way out of the compute unit, not multiplied).
+Eltwise activation layers and Softmax count 0 MACs and 0 params; their
+arithmetic is vector work (the activation's per element, see
+:mod:`accelsim.workload.activations`; softmax's in
+:func:`~accelsim.workload.vector_work.softmax_work`).
 """
 
 from __future__ import annotations
 
 import math
+from math import prod
 
 import numpy as np
 
@@ -21,6 +24,7 @@ from accelsim.workload.activations import RELU, Activation, ActivationKind, clip
 from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
+from accelsim.workload.vector_work import softmax_work
 
 
 def fuse_or_emit_activation(node: Node, state: GraphState, activation: Activation) -> None:
@@ -92,10 +96,13 @@ def lower_softmax(node: Node, state: GraphState) -> None:
     # Before opset 13 Softmax normalises over all axes from ``axis`` on, flattened.
     coerce = int(state.opset() < 13)
     across = tuple(range(axis, len(shape))) if coerce else (axis,)
+    elements = prod(shape)
+    row = prod(shape[axis:]) if coerce else shape[axis]
     state.emit(Layer(
         name=node.name, op=OpKind.SOFTMAX, source_ops=("Softmax",),
         inputs=(state.activation(node, 0),), output=node.outputs[0],
         input_shape=state.shape(node, node.inputs[0]),
         output_shape=state.shape(node, node.outputs[0]), weight_params=0, bias_params=0,
         macs=0, attrs=(("axis", axis), ("flatten", coerce)),
+        vector_work=softmax_work(elements, elements // row if row else 0),
         rows=rows_kept(len(shape), across)))

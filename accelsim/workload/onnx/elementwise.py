@@ -6,8 +6,10 @@ MatMul + Add pattern of exporters becomes one "fc" layer with a bias). Any
 other such node is an "eltwise" layer over its activation inputs (a residual
 Add, the squeeze-and-excitation Mul of a feature map by per-channel scales,
 with numpy/ONNX broadcasting); a constant operand counts as bias params and is
-kept in ``bias`` with ``attrs["const_input"]`` its position. MACs: one per
-output element for Mul and Div, 0 for Add and Sub (an adder, not a multiplier).
+kept in ``bias`` with ``attrs["const_input"]`` its position. No MACs (they
+count matrix products only); vector work per output element: an ADD (Add,
+Sub), a MUL (Mul, and Div by a constant: a multiply by its inverse) or a DIV
+(Div of two activations).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from math import prod
 
 import numpy as np
 
-from accelsim.sim.ops import OpKind
+from accelsim.sim.ops import OpKind, VectorOp
 from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
+from accelsim.workload.vector_work import scaled
 
 _BIASED = (OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.FC)
 
@@ -73,12 +76,14 @@ def lower_binary(node: Node, state: GraphState) -> None:
     const = None if const_index is None else state.const(node.inputs[const_index])
     out_shape = state.shape(node, node.outputs[0])
     shapes = tuple(state.shape(node, node.inputs[i]) for i in variable)
+    op = {"Add": VectorOp.ADD, "Sub": VectorOp.ADD, "Mul": VectorOp.MUL,
+          "Div": VectorOp.MUL if const_index == 1 else VectorOp.DIV}[node.op_type]
     state.emit(Layer(
         name=node.name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in variable), output=node.outputs[0],
         input_shape=shapes[0], output_shape=out_shape,
         weight_params=0, bias_params=0 if const is None else int(const.size),
-        macs=prod(out_shape) if node.op_type in ("Mul", "Div") else 0,
+        macs=0, vector_work=scaled(((op, 1),), prod(out_shape)),
         bias=None if const is None else const.astype(np.float32),
         input_shapes=shapes if len(shapes) > 1 else (),
         attrs=() if const_index is None else (("const_input", const_index),),

@@ -1,7 +1,8 @@
-"""Data-movement ops on activations: Concat, Split, Slice and Transpose -> "eltwise" layers.
+"""Data-movement ops on activations: Concat, Split, Slice and Transpose -> "movement" layers.
 
-They compute nothing (0 MACs, no parameters) but read and write tensors, so
-they are layers the accelerator schedules; ``source_ops`` names the ONNX op
+They compute nothing (0 MACs, no parameters, a COPY per output element of
+vector work) but read and write tensors, so they are layers the accelerator
+schedules; ``source_ops`` names the ONNX op
 and ``attrs`` holds what the functional executor needs (``axis``; ``axes``,
 ``starts``, ``ends``, ``steps``; ``perm``). Two Transposes execute nothing:
 one that only moves size-1 axes (a reshape in memory) is an alias, and the
@@ -12,10 +13,13 @@ On constants these ops are folded by the loader (shape arithmetic).
 
 from __future__ import annotations
 
+from math import prod
+
 from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import AttrValue, Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
+from accelsim.workload.vector_work import copy_work
 
 
 def _data_layer(node: Node, state: GraphState, name: str, output: str,
@@ -24,11 +28,12 @@ def _data_layer(node: Node, state: GraphState, name: str, output: str,
     """A data-movement layer; ``across``: the axes it cuts, joins or moves."""
     shapes = tuple(state.shape(node, node.inputs[i]) for i in inputs)
     state.emit(Layer(
-        name=name, op=OpKind.ELTWISE, source_ops=(node.op_type,),
+        name=name, op=OpKind.MOVEMENT, source_ops=(node.op_type,),
         inputs=tuple(state.activation(node, i) for i in inputs), output=output,
         input_shape=shapes[0], output_shape=state.shape(node, output), weight_params=0,
         bias_params=0, macs=0, input_shapes=shapes if len(shapes) > 1 else (),
-        attrs=tuple(sorted(attrs.items())), rows=rows_kept(len(shapes[0]), across)))
+        attrs=tuple(sorted(attrs.items())), rows=rows_kept(len(shapes[0]), across),
+        vector_work=copy_work(prod(state.shape(node, output)))))
 
 
 @lowering("Concat")

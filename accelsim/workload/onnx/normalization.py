@@ -6,7 +6,8 @@ each output channel are scaled by k and the bias becomes (b - mean) k + beta
 A BatchNormalization that cannot be folded (its input has another consumer,
 an activation is already fused, or no weighted layer produces it) becomes an
 "eltwise" layer with the per-channel scale k as ``weights`` (C params), the
-shift as ``bias`` (C params) and one multiply-add per output element.
+shift as ``bias`` (C params) and a MUL and an ADD of vector work per output
+element.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from accelsim.sim.ops import OpKind
 from accelsim.workload.ir import Layer, rows_kept
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
+from accelsim.workload.vector_work import SCALE_SHIFT_PER_ELEMENT, scaled
 
 _FOLDABLE = (OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.FC)
 
@@ -68,5 +70,6 @@ def lower_batchnorm(node: Node, state: GraphState) -> None:
         name=node.name, op=OpKind.ELTWISE, source_ops=("BatchNormalization",),
         inputs=(state.activation(node, 0),), output=node.outputs[0], input_shape=x_shape,
         output_shape=out_shape, weight_params=channels, bias_params=channels,
-        macs=prod(out_shape), weights=scale.astype(np.float32), bias=shift.astype(np.float32),
+        macs=0, vector_work=scaled(SCALE_SHIFT_PER_ELEMENT, prod(out_shape)),
+        weights=scale.astype(np.float32), bias=shift.astype(np.float32),
         rows=rows_kept(len(out_shape))))

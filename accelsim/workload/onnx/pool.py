@@ -1,7 +1,8 @@
 """Pooling -> a "pool" layer: a grouped window op with groups == channels and no weights.
 
-MACs are counted as one accumulate (or compare, for max pooling) per window
-element per output element: out_elems x kernel_h x kernel_w. Padded positions
+A pool has no MACs (they count matrix products only): its arithmetic is vector
+work, a MAX (max pooling) or an ADD (average) per window element per output
+element, plus a MUL by 1 / count per output of an average. Padded positions
 count too (an upper bound when count_include_pad=0). ``attrs["mode"]`` is
 "max" or "avg", ``attrs["count_include_pad"]`` 0 or 1 (averages).
 
@@ -20,6 +21,7 @@ from accelsim.workload.ir import AttrValue, Layer
 from accelsim.workload.onnx.conv import make_geometry, pair_attr, window_pads
 from accelsim.workload.onnx.graph import GraphState, Node
 from accelsim.workload.onnx.registry import lowering
+from accelsim.workload.vector_work import pool_work
 
 
 def _emit_pool(node: Node, state: GraphState, kernel: tuple[int, int],
@@ -41,8 +43,9 @@ def _emit_pool(node: Node, state: GraphState, kernel: tuple[int, int],
     state.emit(Layer(
         name=node.name, op=OpKind.POOL, source_ops=(node.op_type,), inputs=(x,),
         output=node.outputs[0], input_shape=in_shape, output_shape=out_shape,
-        weight_params=0, bias_params=0,
-        macs=in_shape[0] * channels * out_h * out_w * kernel[0] * kernel[1],
+        weight_params=0, bias_params=0, macs=0,
+        vector_work=pool_work(str(attrs["mode"]), in_shape[0] * channels * out_h * out_w,
+                              kernel[0] * kernel[1]),
         geometry=geometry, attrs=tuple(sorted(attrs.items())),
         # A mean over NHWC's spatial axes has its geometry's rows on axis 1, not -2.
         rows=RowDependence.WHOLE if attrs.get("axes") == (1, 2) else RowDependence.WINDOW))

@@ -13,6 +13,8 @@ from accelsim.sim.compute import (
     SystolicArray,
     VectorUnit,
 )
+from accelsim.sim.compute.vector import OP_CYCLES
+from accelsim.sim.ops import VectorOp
 from accelsim.sim.work import ConvGeometry, LayerWork
 
 GHZ = 1_000_000_000
@@ -89,14 +91,59 @@ def test_vector_pooling_reads_every_window_element():
     assert estimate.utilization == 256 * 49 / (32 * estimate.cycles)
 
 
-def test_vector_elementwise_softmax_and_sizes_only_layers():
+def vector(op: str, n: int, *work: tuple[VectorOp, int]) -> LayerWork:
+    return LayerWork(op, op, n, n, 0, 0, 0, vector_work=work)
+
+
+def test_vector_work_costs_each_operation_its_lane_cycles_over_all_lanes():
     unit = VectorUnit(lanes=8, clock_hz=GHZ, pipeline_fill_cycles=2)
-    assert unit.estimate(elements("softmax", 10, 10)).cycles == 2 + 2
-    assert unit.estimate(elements("eltwise", 2 * 100, 100)).cycles == 13 + 2
-    assert unit.estimate(elements("pool", 65, 16)).cycles == 9 + 2
+    add = vector("eltwise", 100, (VectorOp.ADD, 100))
+    assert unit.estimate(add).cycles == 13 + 2  # ceil(100 / 8)
+    # A softmax over 10 elements: 10 max, 20 adds, 10 exps, 10 multiplies, 1 divide.
+    softmax = vector("softmax", 10, (VectorOp.ADD, 20), (VectorOp.MUL, 10), (VectorOp.MAX, 10),
+                     (VectorOp.DIV, 1), (VectorOp.EXP, 10))
+    lane = 20 + 10 + 10 + OP_CYCLES[VectorOp.DIV] + 10 * OP_CYCLES[VectorOp.EXP]
+    assert unit.estimate(softmax).cycles == -(-lane // 8) + 2
+    assert unit.estimate(softmax).utilization == lane / (8 * unit.estimate(softmax).cycles)
+    assert OP_CYCLES[VectorOp.EXP] > OP_CYCLES[VectorOp.DIV] > OP_CYCLES[VectorOp.ADD] == 1
+    assert OP_CYCLES[VectorOp.ERF] > OP_CYCLES[VectorOp.TANH] > OP_CYCLES[VectorOp.EXP]
+    copies = vector("movement", 64, (VectorOp.COPY, 64))
+    assert unit.estimate(copies).cycles == 8 + 2 and copies.vector_ops == 0
     assert unit.estimate(elements("fc", 256, 10, macs=2560)).cycles == 320 + 2
     estimate = unit.estimate(elements("fc", 256, 10, macs=2560))
     assert estimate.utilization == 2560 / (8 * 322)
+    dearer = VectorUnit(8, GHZ, 2, op_cycles={**OP_CYCLES, VectorOp.EXP: 2})
+    assert dearer.estimate(softmax).cycles < unit.estimate(softmax).cycles
+
+
+def test_a_matrix_layers_fused_activation_overlaps_its_macs():
+    g = ConvGeometry(16, 16, 8, 8, 8, 8)
+    plain = LayerWork("pw", "pointwise", 1024, 1024, 256, 0, g.conv_macs, g)
+    relu = LayerWork("pw", "pointwise", 1024, 1024, 256, 0, g.conv_macs, g,
+                     vector_work=((VectorOp.MAX, 1024),))
+    for unit in (VectorUnit(16, GHZ), SystolicArray(16, 16, GHZ), IdealThroughput(10**12)):
+        assert unit.estimate(relu) == unit.estimate(plain), unit
+    # An erf on each of a 1x1 depthwise layer's outputs outlasts its one MAC per output.
+    dw = ConvGeometry(64, 64, 8, 8, 8, 8, groups=64)
+    erf = LayerWork("dw", "depthwise", 4096, 4096, 64, 0, dw.conv_macs, dw,
+                    vector_work=((VectorOp.ERF, 4096),))
+    assert VectorUnit(16, GHZ, 0).estimate(erf).cycles == 4096 * OP_CYCLES[VectorOp.ERF] // 16
+    assert IdealThroughput(10**12).estimate(erf).time_ps == 4096 * 2  # 1 op per vector op
+
+
+def test_the_ideal_unit_runs_vector_ops_at_its_rate():
+    unit = IdealThroughput(ops_per_s=10**12)
+    add = vector("eltwise", 1000, (VectorOp.ADD, 1000), (VectorOp.EXP, 500),
+                 (VectorOp.COPY, 99))
+    assert unit.estimate(add).time_ps == 1500  # an exp is one op; copies are none
+
+
+def test_an_array_alone_runs_vector_layers_through_its_rows():
+    array = SystolicArray(16, 8, GHZ)
+    add = vector("eltwise", 1000, (VectorOp.ADD, 1000))
+    estimate = array.estimate(add)
+    assert (estimate.cycles, estimate.unit) == (63, "array")  # ceil(1000 / 16 rows)
+    assert estimate.utilization == 1000 / (16 * 8 * 63)
 
 
 def test_vector_costs_nothing_without_work():
