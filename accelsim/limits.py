@@ -63,6 +63,11 @@ MAX_TENSOR_ELEMENTS = 2**40
 """Elements of one tensor (activation or weight): the largest in exported LLMs have
 about 2**31 (a 128k x 16k embedding)."""
 
+MAX_FOLD_ELEMENTS = 2**26
+"""Elements of a constant computed at load time (shape arithmetic, a weight's transpose)
+when it is more than 4x what it is computed from: a ConstantOfShape or Expand of 2**40
+elements would be computed in memory."""
+
 MAX_LAYERS = 100_000
 """Nodes of an ONNX graph and rows of a layer table: exported LLMs have a few thousand."""
 

@@ -30,15 +30,18 @@ the row (1 = first data row) with its line, and the column.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from math import prod
 from pathlib import Path
 from typing import Any
 
-from accelsim.errors import ModelError
+from accelsim.errors import ModelError, quoted
+from accelsim.limits import MAX_LAYERS, MAX_NUMBER_DIGITS
 from accelsim.sim.ops import OpKind, RowDependence, VectorOp
 from accelsim.sim.work import ConvGeometry
 from accelsim.workload.ir import Layer, Network
+from accelsim.workload.size_limits import check_tensor
 from accelsim.workload.vector_work import pool_work, scaled, softmax_work
 
 SHAPE_COLUMNS = ("type", "in_channels", "out_channels", "in_h", "in_w", "kernel", "stride",
@@ -47,6 +50,9 @@ SIZE_COLUMNS = ("input_fmap_bits", "output_fmap_bits", "weight_params", "macs")
 SHAPE_TYPES = ("conv", "depthwise", "fc", "pointwise", "pool", "softmax")
 SIZE_OPS = ("conv", "depthwise", "eltwise", "fc", "layer", "pointwise", "pool", "softmax")
 INPUT_NAME = "input"
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class _Row:
@@ -64,24 +70,31 @@ class _Row:
 
     def int(self, column: str, minimum: int = 0) -> int:
         cell = self.text(column)
-        try:
-            value = int(cell)
-        except ValueError:
-            raise self.error(column, f"expected an integer >= {minimum}, got {cell!r}") from None
+        # Plain ASCII digits only: int() would read "2_8" as 28 and "١٢" as 12.
+        if not _INTEGER.fullmatch(cell) or len(cell) > MAX_NUMBER_DIGITS:
+            raise self.error(column, f"expected an integer >= {minimum}, got {quoted(cell)}")
+        value = int(cell)
         if value < minimum:
             raise self.error(column, f"expected an integer >= {minimum}, got {value}")
         return value
 
 
 def _read_rows(path: Path, label: str) -> tuple[list[str], list[_Row]]:
-    if not path.is_file():
+    if not path.exists():
         raise ModelError(f"{label}: no such file; expected a layer table (.csv)")
+    if path.is_dir():  # a pipe (<(...)) is read as a stream, within the row bound
+        raise ModelError(f"{label}: is a folder; expected a layer table (.csv)")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, skipinitialspace=True)
             header = [name.strip() for name in reader.fieldnames or []]
             reader.fieldnames = header
-            rows = [_Row(label, i, reader.line_num, cells) for i, cells in enumerate(reader, 1)]
+            rows = []
+            for i, cells in enumerate(reader, 1):  # read as a stream: a table may be huge
+                if i > MAX_LAYERS:
+                    raise ModelError(f"{label}: more than {MAX_LAYERS:,} rows; beyond the limit "
+                                     "of a network (see Limits in the README)")
+                rows.append(_Row(label, i, reader.line_num, cells))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ModelError(f"{label}: cannot read as a CSV layer table: {exc}") from exc
     if not header:
@@ -192,6 +205,10 @@ def load_layer_table(path: str | Path, bits_per_element: int = 8) -> Network:
     for row in rows:
         layer = (_shape_layer(row, previous) if shape_form
                  else _size_layer(row, previous, bits_per_element))
+        where = f"{label}: row {row.number} (line {row.line})"
+        check_tensor(where, "its input", layer.input_shape)
+        check_tensor(where, "its output", layer.output_shape)
+        check_tensor(where, "its weights", (layer.weight_params,))
         if layer.name in names or layer.name == INPUT_NAME:
             raise row.error("name", f"layer name {layer.name!r} is used twice "
                                     f"(row {names.get(layer.name, 0)} or the input)")

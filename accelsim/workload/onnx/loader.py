@@ -15,13 +15,16 @@ Any problem with the file is a one-line :class:`ModelError` naming the file
 from __future__ import annotations
 
 import heapq
+from math import prod
 from pathlib import Path
 
 import onnx
 from onnx import external_data_helper, numpy_helper
 
 from accelsim.errors import ModelError, UnsupportedOpError
+from accelsim.limits import MAX_FOLD_ELEMENTS
 from accelsim.workload.ir import Network
+from accelsim.workload.size_limits import check_layer_count, check_tensor
 
 # Importing the op-family modules registers their lowerings.
 from accelsim.workload.onnx import (  # noqa: F401
@@ -67,6 +70,10 @@ def _read(path: Path, label: str) -> onnx.ModelProto:
         if external_data_helper.uses_external_data(tensor):
             info = external_data_helper.ExternalDataInfo(tensor)
             data = path.parent / info.location
+            if data.exists() and not data.is_file():
+                raise ModelError(f"{label}: external data file {info.location!r} of tensor "
+                                 f"{tensor.name!r} is not a regular file ({data}); expected "
+                                 "the tensor's bytes in a file beside the model")
             if not data.is_file():
                 raise ModelError(f"{label}: external data file {info.location!r} of tensor "
                                  f"{tensor.name!r} is missing; expected it beside the model, "
@@ -174,10 +181,27 @@ def _node(proto: onnx.NodeProto) -> Node:
                 attrs={attr.name: _attr_value(attr) for attr in proto.attribute}, proto=proto)
 
 
+def _check_versions(model: onnx.ModelProto, label: str) -> None:
+    """Refuse an IR version or a default-domain opset newer than the installed onnx
+    knows: its checker and shape inference would judge the model by older rules."""
+    if model.ir_version > onnx.IR_VERSION:
+        raise ModelError(f"{label}: IR version {model.ir_version} is newer than onnx "
+                         f"{onnx.__version__} reads (up to {onnx.IR_VERSION}); export with an "
+                         "older IR version, or update onnx")
+    latest = onnx.defs.onnx_opset_version()
+    for opset in model.opset_import:
+        if (opset.domain or "") in ("", "ai.onnx") and opset.version > latest:
+            raise ModelError(f"{label}: opset {opset.version} is newer than onnx "
+                             f"{onnx.__version__} knows (up to {latest}); export with an older "
+                             "opset, or update onnx")
+
+
 def _prepare(path: Path, label: str) -> onnx.ModelProto:
     model = _read(path, label)
+    _check_versions(model, label)
     if not model.graph.node:
         raise ModelError(f"{label}: the graph has no nodes; expected an ONNX model with layers")
+    check_layer_count(label, len(model.graph.node))
     nodes = _sort_nodes(model.graph, label)
     del model.graph.node[:]
     model.graph.node.extend(nodes)
@@ -188,6 +212,36 @@ def _prepare(path: Path, label: str) -> onnx.ModelProto:
     return model
 
 
+def _check_sizes(model: onnx.ModelProto, shapes: dict[str, tuple[int, ...]],
+                 label: str) -> None:
+    """Every tensor within :data:`~accelsim.limits.MAX_TENSOR_ELEMENTS`, checked before
+    anything is computed from the shapes (a Conv padded by 1e9 has an output of
+    10**19 elements); the error names the node that makes the tensor."""
+    for init in model.graph.initializer:
+        check_tensor(label, f"initializer {init.name!r}", tuple(init.dims))
+    producer = {out: node for node in model.graph.node for out in node.output if out}
+    for name, shape in shapes.items():
+        node = producer.get(name)
+        where = (f"{label}: node {node.name or node.output[0]!r} ({node.op_type})" if node
+                 else label)
+        check_tensor(where, f"tensor {name!r}", shape)
+
+
+def _check_fold(node: Node, proto: onnx.NodeProto, state: GraphState,
+                shapes: dict[str, tuple[int, ...]], label: str) -> None:
+    """A constant folded at load time is computed in memory: refuse one far larger than
+    what it is computed from (a ConstantOfShape, Expand or Tile of 2**40 elements)."""
+    read = sum(int(getattr(state.const(name), "size", 0) or 0) for name in node.inputs if name)
+    for name in node.outputs:
+        shape = shapes.get(name)
+        made = prod(shape) if shape is not None else 0
+        if made > max(MAX_FOLD_ELEMENTS, 4 * read):
+            raise ModelError(f"{label}: node {node.name!r} ({proto.op_type}) makes a constant of "
+                             f"{made:,} elements from {read:,}; accelsim computes constants at "
+                             f"load time only up to {MAX_FOLD_ELEMENTS:,} elements (see Limits "
+                             "in the README)")
+
+
 def load_onnx(path: str | Path, input_shape: tuple[int, ...] | None = None) -> Network:
     """Lower the ONNX model at ``path`` to a :class:`Network` (batch 1, static shapes).
 
@@ -196,11 +250,17 @@ def load_onnx(path: str | Path, input_shape: tuple[int, ...] | None = None) -> N
     label = str(path)
     model = _prepare(Path(path), label)
     input_name, input_shape = _fix_input(model, label, input_shape)
+    check_tensor(label, f"input {input_name!r}", input_shape)
     try:
         model = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True,
                                                    data_prop=True)
+    except Exception as exc:  # onnx InferenceError
+        raise ModelError(f"{label}: shape inference failed: {one_line(exc)}") from exc
+    shapes = _static_shapes(model)
+    _check_sizes(model, shapes, label)
+    try:
         constants = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
-    except Exception as exc:  # onnx InferenceError, or bad tensor data
+    except Exception as exc:  # bad tensor data
         raise ModelError(f"{label}: shape inference failed: {one_line(exc)}") from exc
     consumers: dict[str, int] = {}
     for proto in model.graph.node:
@@ -209,7 +269,7 @@ def load_onnx(path: str | Path, input_shape: tuple[int, ...] | None = None) -> N
     for value in model.graph.output:
         consumers[value.name] = consumers.get(value.name, 0) + 1
     opsets = {op.domain or "": op.version for op in model.opset_import}
-    state = GraphState(label, constants=constants, shapes=_static_shapes(model),
+    state = GraphState(label, constants=constants, shapes=shapes,
                        consumers=consumers, graph_input=input_name,
                        opsets={"": opsets.get("", opsets.get("ai.onnx", 1))})
     for proto in model.graph.node:
@@ -221,6 +281,7 @@ def load_onnx(path: str | Path, input_shape: tuple[int, ...] | None = None) -> N
                 f"{label}: node {node.name!r} has op type {node.op_type!r}{domain}, which "
                 f"accelsim cannot lower; supported ops: {', '.join(supported_ops())}")
         if node.op_type != "Constant" and node.inputs and state.all_inputs_const(node):
+            _check_fold(node, proto, state, shapes, label)
             state.fold_constant(node)
         else:
             lower(node, state)
