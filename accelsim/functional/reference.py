@@ -62,7 +62,12 @@ def reference_tensors(path: str | Path, network: Network,
     names = [layer.output for layer in network.layers]
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    options.log_severity_level = 3
+    # Fatal only: onnxruntime's own error lines (an integer overflow in a Conv's huge
+    # pads, say) would print beside the one line our ModelError gives for the same thing.
+    options.log_severity_level = 4
+    ort.set_default_logger_severity(4)
+    run_options = ort.RunOptions()
+    run_options.log_severity_level = 4
     try:
         session = ort.InferenceSession(_with_outputs(Path(path), names), options,
                                        providers=["CPUExecutionProvider"])
@@ -75,7 +80,7 @@ def reference_tensors(path: str | Path, network: Network,
     for sample in samples:
         feed = {network.input_name: np.asarray(sample, np.float32).reshape(network.input_shape)}
         try:
-            values = session.run(names, feed)
+            values = session.run(names, feed, run_options)
         except Exception as exc:  # onnxruntime's runtime errors
             raise ModelError(f"{path}: onnxruntime failed to run the model "
                              f"({_one_line(exc)})") from exc

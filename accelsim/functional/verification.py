@@ -16,6 +16,7 @@ from accelsim.errors import ModelError
 from accelsim.functional.compare import DEFAULT_TOLERANCE, Tolerance, VerifyResult
 from accelsim.functional.compare import compare_float, compare_int8
 from accelsim.functional.executor import execute, require_executable
+from accelsim.functional.memory import require_memory
 from accelsim.functional.inputs import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -54,6 +55,7 @@ def verify_network(network: Network, path: str | Path, samples: np.ndarray | Non
     """Verify an already-lowered ``network`` of the ONNX file ``path`` on ``samples``
     (N x input shape; default the seeded batch of :func:`verify_model`)."""
     require_executable(network)
+    require_memory(network, DEFAULT_SAMPLES if samples is None else len(samples))
     if samples is None:
         samples = seeded_batch(network.input_shape)
     refs = reference_tensors(path, network, samples)
@@ -89,6 +91,7 @@ def verify_model(path: str | Path, input_path: str | Path | None = None, int8: b
     if array is not None:
         batch = batch_of(array, network.input_shape, str(input_path))
     else:
+        require_memory(network, samples)  # before the batch itself is allocated
         batch = seeded_batch(network.input_shape, samples, seed)
     return verify_network(network, path, batch, int8, tolerance)
 
