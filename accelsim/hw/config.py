@@ -406,7 +406,10 @@ class HwConfig(_Strict):
 
 
 def _clip(key: str) -> str:
-    return key if len(key) <= 40 else f"{key[:37]}..."
+    """A key of a location as a message can carry it: quoted when it holds spaces or
+    control characters (a newline would break the one line), cut when long."""
+    text = key if key and key.isprintable() and " " not in key else repr(key)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def _describe(error: Any) -> str:
