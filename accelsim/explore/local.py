@@ -161,6 +161,7 @@ class LocalExecutor:
                         if not worker.alone:
                             planner.observe(len(worker.chunk), seconds)
                         worker.chunk = []
+                        assign(worker)  # its next chunk first: it works while we write
                         yield rows
                 elif worker.process.sentinel in ready:
                     lost = ""
@@ -173,10 +174,9 @@ class LocalExecutor:
                                 "point (--point-seconds)")
                 if lost is not None:
                     failed, worker = self._replace(worker, task, planner, suspects, lost)
+                    assign(worker)
                     if failed is not None:
                         yield [failed]
-                if not worker.busy:
-                    assign(worker)
 
     def _replace(self, worker: _Worker, task: SweepTask, planner: ChunkPlanner,
                  suspects: deque[PointData], overran: str
