@@ -1,7 +1,7 @@
 """Hardware config files written by tests, and the one-line error a bad one gets.
 
 Importable from any test module (pytest puts this folder on ``sys.path`` for
-``tests/conftest.py``): ``from hw_files import error_for, write``.
+``tests/conftest.py``): ``from hw_files import GOOD, error_for, write``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,16 @@ import pytest
 
 from accelsim.errors import ConfigError
 from accelsim.hw.config import load_hw
+
+
+GOOD = """\
+name: t
+sram: {size: 1 MB}
+dram: {model: ideal, bandwidth: 1 GB/s}
+compute: {model: ideal, throughput: 1 TOPS}
+policy: {name: paper}
+"""
+"""The smallest valid config: the paper's machine in five lines."""
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,19 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hw_files import error_for, write
+from hw_files import GOOD, error_for, write
 
 from accelsim.api import bundled_hw_path
 from accelsim.errors import ConfigError
 from accelsim.hw.config import load_hw
 
-GOOD = """\
-name: t
-sram: {size: 1 MB}
-dram: {model: ideal, bandwidth: 1 GB/s}
-compute: {model: ideal, throughput: 1 TOPS}
-policy: {name: paper}
-"""
 
 
 def test_paper_machine() -> None:

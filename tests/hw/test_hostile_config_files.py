@@ -13,20 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from hw_files import error_for, write
+from hw_files import GOOD, error_for, write
 
 from accelsim.errors import ConfigError
 from accelsim.hw.config import load_hw
 from accelsim.hw.yaml_reader import read_yaml
 from accelsim.limits import MAX_YAML_DEPTH, MAX_YAML_FILE_BYTES
 
-GOOD = """\
-name: t
-sram: {size: 1 MB}
-dram: {model: ideal, bandwidth: 1 GB/s}
-compute: {model: ideal, throughput: 1 TOPS}
-policy: {name: paper}
-"""
 
 # Nine levels of nine aliases each: 9**9 (387 million) strings once expanded.
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
