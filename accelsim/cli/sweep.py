@@ -91,16 +91,19 @@ def sweep(
                                  POINT_SECONDS if point_seconds is None else point_seconds,
                                  _memory_bytes(point_memory))
             try:
+                # Refreshed as rows arrive, not by a thread of its own: a worker that
+                # replaces a dead one is forked from this process, best with one thread.
                 bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
                                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                                TextColumn("ETA"), TimeRemainingColumn(), console=console,
-                               disable=quiet, transient=False)
+                               disable=quiet, transient=False, auto_refresh=False)
                 job = bar.add_task("sweep", total=space.size, rate="")
 
                 def progress(done: int, total: int) -> None:
                     speed = bar.tasks[job].speed
                     bar.update(job, completed=done,
                                rate=f"{speed:,.0f} points/s" if speed else "")
+                    bar.refresh()
 
                 try:
                     with bar:

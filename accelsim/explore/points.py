@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from accelsim.errors import ConfigError
-from accelsim.explore.space import Axis, Point, Scalar, SweepSpace
+from accelsim.explore.space import Point, Scalar, SweepSpace
 from accelsim.hw.config import HwConfig, validate_hw
 
 
