@@ -29,7 +29,6 @@ from accelsim.api import simulate
 from accelsim.errors import AccelsimError
 from accelsim.explore import build_space, check_space
 from accelsim.explore.evaluate import SweepTask, evaluate_chunk
-from accelsim.explore.space import parse_set
 from accelsim.hw.config import load_hw
 from accelsim.quantity import (
     parse_energy_fj,

@@ -22,7 +22,7 @@ import onnx
 import pytest
 from cli_inprocess import assert_one_line_error, run_cli
 from onnx import external_data_helper, helper
-from onnx_graphs import init, ints, model, node, save, value, weight
+from onnx_graphs import ints, model, node, save, value, weight
 
 from accelsim.errors import ModelError
 from accelsim.functional import verify_model
