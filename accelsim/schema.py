@@ -175,8 +175,9 @@ OCCUPANCY_COLUMNS: tuple[Column, ...] = _cols(
 SWEEP_COLUMNS: tuple[Column, ...] = _cols(
     ("point_id", "text", "A hash of the point's swept values."),
     ("sweep", "text", "A hash of the sweep's base config and model."),
-    ("status", "text", "ok, or invalid (an impossible design)."),
-    ("error", "text", "Why an invalid point is invalid, on one line."),
+    ("status", "text", "ok; invalid (an impossible design, or one accelsim cannot simulate); "
+                       "or failed (a per-point limit or a crashed worker: a rerun retries it)."),
+    ("error", "text", "Why an invalid or failed point is so, on one line naming the point."),
 )
 """A sweep row: ``point_id`` and ``sweep``, then one column per axis (named by its path,
 ``sram.size``), ``status`` and ``error``, then :data:`RUN_COLUMNS` (empty for an
