@@ -102,7 +102,8 @@ class DaskExecutor:
                 except Exception as exc:
                     raise ClusterError(f"the Dask cluster failed to run a chunk of points "
                                        f"({one_line(exc)})") from None
-                planner.observe(len(chunk), seconds)
+                if seconds > 0:  # a failed row says nothing of how long points take
+                    planner.observe(len(chunk), seconds)
                 chunk = planner.take()
                 if chunk:
                     submit(chunk)
