@@ -108,7 +108,7 @@ def simulate(network: Network, hw: HwConfig) -> RunResult:
 
 @dataclass(frozen=True)
 class DramTraceResult:
-    """A request trace run through a hardware config's DDR3 model."""
+    """A request trace run through a hardware config's DRAM model."""
 
     hw_name: str
     dram_name: str
@@ -119,8 +119,9 @@ class DramTraceResult:
 
 
 def run_dram_trace(hw: HwConfig, trace: str | Path, serial: bool = False) -> DramTraceResult:
-    """Run ``R 0x<addr>``/``W 0x<addr>`` 64-byte requests through ``hw``'s DDR3 model;
-    ``serial`` issues each request only after the previous one completes."""
+    """Run a request trace (``R 0x<addr> [bytes]`` / ``W 0x<addr> [bytes]`` lines; a request
+    without a size is one burst) through ``hw``'s DRAM model; ``serial`` issues each
+    request only after the previous one completes."""
     from accelsim.hw.factory import build_dram_model
     from accelsim.sim.dram import parse_trace
 

@@ -1,4 +1,4 @@
-"""``accelsim dram``: a request trace through a config's DDR3 model."""
+"""``accelsim dram``: a request trace through a config's DRAM model, of any standard."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ def dram(
     hw: Annotated[Path, typer.Option("--hw", help="Hardware config with a DRAM model "
                                                   "(dram.model: dram, or ddr3).")],
     trace: Annotated[Path, typer.Option(
-        "--trace", help="Request trace: lines 'R 0x<addr>' / 'W 0x<addr>' (64-byte requests).")],
+        "--trace", help="Request trace: lines 'R 0x<addr>' / 'W 0x<addr>', optionally a size "
+                        "in bytes ('R 0x1000 32'); without one, a request is one burst of the "
+                        "channel.")],
     serial: Annotated[bool, typer.Option(
         "--serial", help="Issue each request only after the previous one completes.")] = False,
     json_path: Annotated[Optional[Path], typer.Option(

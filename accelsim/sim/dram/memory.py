@@ -168,11 +168,11 @@ def simulate_trace(spec: DramSpec, requests: Sequence[Request], serial: bool = F
     nreq = len(requests)
     bb = spec.burst_bytes
     wv = np.fromiter((r[0] for r in requests), dtype=bool, count=nreq)
-    addr = np.fromiter((r[1] for r in requests), dtype=np.int64, count=nreq)
+    addr = np.fromiter((r[1] for r in requests), dtype=np.uint64, count=nreq)  # 64-bit addresses
     size = np.fromiter((r[2] if len(r) > 2 else bb for r in requests),
                        dtype=np.int64, count=nreq)
-    g = addr // bb
-    nb = (addr + size + bb - 1) // bb - g
+    g = (addr // np.uint64(bb)).astype(np.int64)
+    nb = ((addr % np.uint64(bb)).astype(np.int64) + size + bb - 1) // bb
     done = [-1] * nreq
     first_enq = [NEVER] * nreq
     if serial:
