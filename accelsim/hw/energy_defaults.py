@@ -1,12 +1,11 @@
 """Default per-event energy costs, each number next to the source it comes from.
 
 Logic and SRAM: M. Horowitz, "Computing's energy problem (and what we can do
-about it)", ISSCC 2014, pp. 10-14 (45 nm, 0.9 V). DRAM: the command-energy
-equations of Micron TN-41-01 "Calculating Memory System Power for DDR3"
-(Rev. B, 2007), as DRAMsim3 implements them (``src/configuration.cc``:
-``act_energy_inc``, ``read_energy_inc``, ``write_energy_inc``,
-``ref_energy_inc``), applied to the 4 Gb x8 DDR3-1600 device of accelsim's
-DDR3 reference (IDD values as in DRAMsim3's ``configs/DDR3_4Gb_x8_1600.ini``).
+about it)", ISSCC 2014, pp. 10-14 (45 nm, 0.9 V). DRAM: the command energies
+of :mod:`accelsim.hw.dram_power` (Micron TN-41-01's equations on each
+standard's currents); without a DRAM model (the paper's ideal pipe) those of
+a x64 rank of 4 Gb x8 DDR3-1600 devices, the device of accelsim's DDR3
+reference (IDD values as in DRAMsim3's ``configs/DDR3_4Gb_x8_1600.ini``).
 
 What is not here: DDR I/O and termination energy (TN-41-01's DQ/ODT terms
 depend on the board; add them to the per-byte costs when known) and the
@@ -16,16 +15,14 @@ accelerator's static power (no published figure; 0 mW by default).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
+from accelsim.hw.dram_power import DDR3_1600_4GB_X8, DramPowerSpec
 from accelsim.sim.energy import EnergyCosts
 
 HOROWITZ_2014 = ('M. Horowitz, "Computing\'s energy problem (and what we can do about it)", '
                  "ISSCC 2014, 45 nm, 0.9 V")
-TN_41_01 = 'Micron TN-41-01 "Calculating Memory System Power for DDR3", Rev. B 2007'
-DRAMSIM3_DDR3_4GB_X8_1600 = ("Micron 4Gb x8 DDR3-1600 IDD values as in DRAMsim3 "
-                             "configs/DDR3_4Gb_x8_1600.ini")
 
 
 @dataclass(frozen=True)
@@ -62,85 +59,6 @@ SRAM_READ_64BIT: dict[int, CostFigure] = {
 # DRAM, one 64-bit access, all-in (core + I/O): a range, for comparison only.
 DRAM_ACCESS_64BIT_LOW = CostFigure(1300.0, "pJ", HOROWITZ_2014)
 DRAM_ACCESS_64BIT_HIGH = CostFigure(2600.0, "pJ", HOROWITZ_2014)
-
-
-@dataclass(frozen=True)
-class Ddr3PowerSpec:
-    """The data-sheet currents and timings TN-41-01's command energies need.
-
-    Currents in mA per device, voltage in V, ``tck_ps`` in ps, timings in
-    clocks; ``burst_ck`` is BL/2; ``devices_per_rank`` devices share each
-    command; a burst moves ``bytes_per_burst`` bytes across the rank.
-    """
-
-    name: str
-    vdd_v: float
-    idd0_ma: float
-    idd2n_ma: float
-    idd3n_ma: float
-    idd4r_ma: float
-    idd4w_ma: float
-    idd5b_ma: float
-    tck_ps: int
-    tras_ck: int
-    trp_ck: int
-    trfc_ck: int
-    burst_ck: int
-    devices_per_rank: int
-    bytes_per_burst: int
-    source: str
-
-    def _pj(self, milliamp_clocks: float) -> float:
-        # mA x V = mW, and mW x ns = pJ.
-        return self.vdd_v * milliamp_clocks * (self.tck_ps / 1000.0) * self.devices_per_rank
-
-    @property
-    def activate_pj(self) -> float:
-        """ACT + PRE above standby: VDD (IDD0 tRC - IDD3N tRAS - IDD2N tRP), TN-41-01."""
-        trc_ck = self.tras_ck + self.trp_ck
-        return self._pj(self.idd0_ma * trc_ck
-                        - (self.idd3n_ma * self.tras_ck + self.idd2n_ma * self.trp_ck))
-
-    @property
-    def read_pj_per_byte(self) -> float:
-        """Read burst above active standby: VDD (IDD4R - IDD3N) BL/2, per byte."""
-        return self._pj((self.idd4r_ma - self.idd3n_ma) * self.burst_ck) / self.bytes_per_burst
-
-    @property
-    def write_pj_per_byte(self) -> float:
-        """Write burst above active standby: VDD (IDD4W - IDD3N) BL/2, per byte."""
-        return self._pj((self.idd4w_ma - self.idd3n_ma) * self.burst_ck) / self.bytes_per_burst
-
-    @property
-    def refresh_pj(self) -> float:
-        """One REFRESH above active standby: VDD (IDD5B - IDD3N) tRFC."""
-        return self._pj((self.idd5b_ma - self.idd3n_ma) * self.trfc_ck)
-
-
-DDR3_1600_4GB_X8 = Ddr3PowerSpec(
-    name="DDR3-1600 4Gb x8, x64 rank of 8 devices",
-    vdd_v=1.35, idd0_ma=55.0, idd2n_ma=32.0, idd3n_ma=38.0,
-    idd4r_ma=157.0, idd4w_ma=125.0, idd5b_ma=235.0,
-    tck_ps=1250, tras_ck=28, trp_ck=11, trfc_ck=208, burst_ck=4,
-    devices_per_rank=8, bytes_per_burst=64,
-    source=DRAMSIM3_DDR3_4GB_X8_1600,
-)
-
-
-def ddr3_rank(devices_per_rank: int, device: Ddr3PowerSpec = DDR3_1600_4GB_X8) -> Ddr3PowerSpec:
-    """``device``'s figures for a rank of ``devices_per_rank`` such devices.
-
-    Per-byte costs do not change (each device moves its share of the burst);
-    an activate or refresh, sent to every device of the rank, scales with
-    their number. A x8 bus is one x8 device: 1/8 of the x64 rank's activate.
-    """
-    if isinstance(devices_per_rank, bool) or not isinstance(devices_per_rank, int) \
-            or devices_per_rank < 1:
-        raise ValueError(f'"devices_per_rank" must be an integer >= 1, got {devices_per_rank!r}')
-    per_device_bytes = device.bytes_per_burst // device.devices_per_rank
-    return replace(device, name=f"{device.name.split(',')[0]}, rank of {devices_per_rank}",
-                   devices_per_rank=devices_per_rank,
-                   bytes_per_burst=per_device_bytes * devices_per_rank)
 
 
 def default_mac_precision(activation_bits: int, weight_bits: int) -> str:
@@ -184,9 +102,11 @@ def sram_pj_per_byte(size_bytes: int) -> float:
 
 @lru_cache(maxsize=1024)  # pure, and asked once per design point of a sweep
 def default_energy_costs(sram_bytes: int = 1_000_000, precision: str = "int8",
-                         ddr: Ddr3PowerSpec = DDR3_1600_4GB_X8,
-                         static_mw: float = 0.0) -> EnergyCosts:
-    """Costs for an accelerator with ``sram_bytes`` of SRAM (the paper's 1 MB by default)."""
+                         ddr: DramPowerSpec = DDR3_1600_4GB_X8,
+                         static_mw: float = 0.0, per_bank_refresh: bool = False) -> EnergyCosts:
+    """Costs for an accelerator with ``sram_bytes`` of SRAM (the paper's 1 MB by default)
+    and DRAM ranks of ``ddr``; its refresh command is a per-bank one with
+    ``per_bank_refresh``."""
     sram = sram_pj_per_byte(sram_bytes)
     return EnergyCosts(
         mac_pj=mac_pj(precision),
@@ -195,6 +115,6 @@ def default_energy_costs(sram_bytes: int = 1_000_000, precision: str = "int8",
         ddr_read_pj_per_byte=ddr.read_pj_per_byte,
         ddr_write_pj_per_byte=ddr.write_pj_per_byte,
         ddr_activate_pj=ddr.activate_pj,
-        ddr_refresh_pj=ddr.refresh_pj,
+        ddr_refresh_pj=ddr.refresh_bank_pj if per_bank_refresh else ddr.refresh_pj,
         static_mw=static_mw,
     )

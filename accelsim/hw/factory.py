@@ -11,12 +11,8 @@ from accelsim.hw.config import (
     IdealDram,
     SystolicCompute,
 )
-from accelsim.hw.energy_defaults import (
-    DDR3_1600_4GB_X8,
-    default_energy_costs,
-    default_mac_precision,
-    ddr3_rank,
-)
+from accelsim.hw.dram_power import DDR3_1600_4GB_X8, dram_power
+from accelsim.hw.energy_defaults import default_energy_costs, default_mac_precision
 from accelsim.sim.bus import BusTiming, DramTiming, IdealPipe
 from accelsim.sim.compute.dispatch import VECTOR_OPS, DispatchTiming
 from accelsim.sim.compute.ideal import IdealThroughput
@@ -57,15 +53,16 @@ def build_compute_timing(hw: HwConfig) -> ComputeTiming:
 
 def build_energy_costs(hw: HwConfig) -> EnergyCosts:
     """The config's energy costs; each field it leaves out from ``hw/energy_defaults.py``
-    (MAC by precision, SRAM by size, DDR3 by the rank's device count)."""
+    (MAC by precision, SRAM by size, DRAM by the standard's currents for the device and
+    the rank's device count, see hw/dram_power.py)."""
     dram = hw.dram
-    rank = (DDR3_1600_4GB_X8 if isinstance(dram, IdealDram)
-            else ddr3_rank(dram.spec.devices_per_rank))
+    rank = DDR3_1600_4GB_X8 if isinstance(dram, IdealDram) else dram_power(dram.spec)
+    per_bank = not isinstance(dram, IdealDram) and dram.spec.refresh == "per_bank"
     energy = hw.energy
     precision = energy.mac_precision or default_mac_precision(
         hw.precision.activation_bits, hw.precision.weight_bits)
     defaults = default_energy_costs(sram_bytes=max(1, hw.sram.size // 8),
-                                    precision=precision, ddr=rank)
+                                    precision=precision, ddr=rank, per_bank_refresh=per_bank)
 
     def pj(fj: int | None, default: float) -> float:
         return default if fj is None else fj / 1000

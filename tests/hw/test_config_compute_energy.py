@@ -9,9 +9,9 @@ from hw_files import error_for, write
 
 from accelsim.api import bundled_hw_path
 from accelsim.hw.config import SystolicCompute, load_hw
+from accelsim.hw.dram_power import rank_power
 from accelsim.hw.energy_defaults import (
     DDR3_1600_4GB_X8,
-    ddr3_rank,
     default_energy_costs,
     mac_pj,
     sram_pj_per_byte,
@@ -182,7 +182,7 @@ def test_wide_operands_default_to_a_wider_mac(tmp_path: Path) -> None:
 
 def test_ddr3_defaults_scale_with_the_rank(tmp_path: Path) -> None:
     one_device = build_energy_costs(load_hw(bundled_hw_path("1mb_ddr3_1066_tiled.yaml")))
-    assert one_device.ddr_activate_pj == ddr3_rank(1).activate_pj \
+    assert one_device.ddr_activate_pj == rank_power(DDR3_1600_4GB_X8, 1).activate_pj \
         == pytest.approx(DDR3_1600_4GB_X8.activate_pj / 8)
     assert one_device.ddr_refresh_pj == pytest.approx(DDR3_1600_4GB_X8.refresh_pj / 8)
     assert one_device.ddr_read_pj_per_byte == DDR3_1600_4GB_X8.read_pj_per_byte
@@ -190,7 +190,7 @@ def test_ddr3_defaults_scale_with_the_rank(tmp_path: Path) -> None:
 
 def test_shipped_energy_numbers_are_the_published_defaults_rounded() -> None:
     costs = build_energy_costs(load_hw(bundled_hw_path("systolic_32x32_ws.yaml")))
-    rank = ddr3_rank(1)
+    rank = rank_power(DDR3_1600_4GB_X8, 1)
     assert costs.mac_pj == pytest.approx(mac_pj("int8"))
     assert costs.sram_read_pj_per_byte == pytest.approx(sram_pj_per_byte(2**20))  # 1 MB point
     assert costs.ddr_read_pj_per_byte == pytest.approx(rank.read_pj_per_byte, rel=1e-3)
