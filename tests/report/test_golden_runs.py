@@ -24,6 +24,9 @@ CASES = [
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "edge_ddr3_1600"),
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "systolic_32x32_ws"),
     ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "systolic_32x32_vector"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "edge_lpddr4"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "server_ddr4"),
+    ("mobilenet_cifar10", "models/mobilenet_cifar10.onnx", "hbm2_accelerator"),
 ]
 
 
