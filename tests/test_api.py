@@ -34,7 +34,7 @@ def test_reprs_are_a_few_lines(run: accelsim.RunResult) -> None:
         text = repr(obj)
         assert len(text) < 400 and text.count("\n") <= 2, text
     assert "1.412 ms" in repr(run) and "spilled at layer 23" in repr(run)
-    assert "30 layers" in repr(network) and "121,503,744 MACs" in repr(network)
+    assert "30 layers" in repr(network) and "121,491,200 MACs" in repr(network)
 
 
 def test_frames_have_the_schema_columns_and_the_csv_values(run: accelsim.RunResult) -> None:
