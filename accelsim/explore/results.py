@@ -84,7 +84,10 @@ class ResultsWriter:
         self._pending: list[dict[str, Any]] = []
         self._fd: int | None = None
         check_results_path(self.path)
-        self._lock = ExclusiveLock(self.path).acquire()
+        # The file itself, whatever the name it is given by: two sweeps on one file, one
+        # through a symlink, take one lock, and a rewrite replaces the file, not the link.
+        self._real = Path(os.path.realpath(self.path))
+        self._lock = ExclusiveLock(self._real).acquire()
         try:
             self._recover()
             self._fd = self._open_append()
@@ -173,7 +176,7 @@ class ResultsWriter:
     def _rewrite(self, columns: Sequence[str], keep: Any) -> None:
         """Rewrite the file with ``columns`` and the rows ``keep`` accepts, beside it,
         fsync, and replace it in one step, so a kill leaves the old or the new."""
-        tmp = self.path.with_name(f".{self.path.name}.rewrite")
+        tmp = self._real.with_name(f".{self._real.name}.rewrite")
         if self._fd is not None:
             close_in_children(self._fd, keep=False)
             os.close(self._fd)
@@ -187,7 +190,7 @@ class ResultsWriter:
                 writer.writerows(row for row in csv.DictReader(old) if keep(row))
                 new.flush()
                 os.fsync(new.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, self._real)
         except OSError as exc:
             raise ResultsFileError(f"{self.path}: cannot rewrite ({exc.strerror or exc})") \
                 from None

@@ -132,13 +132,20 @@ def test_no_worker_outlives_its_sweep(tmp_path: Path, slow_points: list[str], si
         assert "Traceback" not in stderr
 
 
-def test_a_second_sweep_on_one_file_is_refused_naming_the_first(tmp_path: Path) -> None:
+@pytest.mark.parametrize("second_name", ["r.csv", "link.csv", "sub/../r.csv"])
+def test_a_second_sweep_on_one_file_is_refused_naming_the_first(tmp_path: Path,
+                                                                second_name: str) -> None:
+    # The second sweep names the file as the first does, through a symlink, or by
+    # another path: one file, one writer (a symlink once got both sweeps' rows twice).
     out = tmp_path / "r.csv"
-    args = ["--hw", str(TILED), "--model", str(slow_model(tmp_path)),
-            "--set", "sram.size=1:40:1MB", "-j", "1", "-q", "--out", str(out)]
-    first = start_sweep(*args)  # 40 s of work: it holds the file throughout this test
+    (tmp_path / "sub").mkdir()
+    out.touch()
+    (tmp_path / "link.csv").symlink_to("r.csv")
+    common = ["--hw", str(TILED), "--model", str(slow_model(tmp_path)),
+              "--set", "sram.size=1:40:1MB", "-j", "1", "-q"]
+    first = start_sweep(*common, "--out", str(out))  # 40 s of work: it holds the file
     wait_for(lambda: (tmp_path / ".r.csv.lock").exists() or first.poll() is not None)
-    second = accelsim("sweep", *args)
+    second = accelsim("sweep", *common, "--out", str(tmp_path / second_name))
     assert_user_error(second, f"{out}: another sweep is writing it", f"pid {first.pid}")
     first.send_signal(signal.SIGINT)
     stdout, stderr = first.communicate(timeout=60)
@@ -148,6 +155,7 @@ def test_a_second_sweep_on_one_file_is_refused_naming_the_first(tmp_path: Path) 
     rows = rows_of(out)
     assert len(rows) == len({r["point_id"] for r in rows}) < 40
     assert not list(tmp_path.glob(".r.csv*"))  # the lock went with the sweep
+    assert (tmp_path / "link.csv").is_symlink()
 
 
 @linux_only
