@@ -97,10 +97,12 @@ def _frame(rows: list[dict[str, Any]], columns: tuple[Any, ...]) -> pandas.DataF
 
 def simulate(network: Network, hw: HwConfig) -> RunResult:
     """Run ``network``'s schedule on ``hw`` under its configured policy."""
-    from accelsim.hw.factory import build_accelerator, build_policy
+    from accelsim.hw.factory import build_accelerator, build_policy, check_simulated_work
 
     policy = build_policy(hw)
-    sim = build_accelerator(hw).run(policy.prepare(network.work(), hw.sram.size))
+    prepared = policy.prepare(network.work(), hw.sram.size)
+    check_simulated_work(prepared, hw)
+    sim = build_accelerator(hw).run(prepared)
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
                      policy=policy.name, activation_bits=hw.precision.activation_bits, sim=sim,
                      hw=hw)

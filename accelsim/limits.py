@@ -71,6 +71,14 @@ elements would be computed in memory."""
 MAX_LAYERS = 100_000
 """Nodes of an ONNX graph and rows of a layer table: exported LLMs have a few thousand."""
 
+# --- Simulation ---------------------------------------------------------------------------
+
+MAX_TIMED_DRAM_BYTES = 16 * GIB
+"""Bytes one run may move through a timed DRAM model (``dram.model: ddr3`` or ``dram``),
+which simulates every burst, at about 20-50 ns of CPU per byte today: 16 GiB is about
+ten minutes. An inference of a 7-billion-parameter LLM at 8 bits moves about 7 GB;
+the ideal pipe (``dram.model: ideal``) times a transfer at once and has no such bound."""
+
 # --- Sweeps -------------------------------------------------------------------------------
 
 MAX_GRID_POINTS = 1_000_000

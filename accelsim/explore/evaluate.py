@@ -40,7 +40,12 @@ from accelsim.explore.points import describe, hw_of, model_params
 from accelsim.explore.rows import FAILED, INVALID, OK, run_row
 from accelsim.explore.space import Axis, Point, Scalar, SweepSpace
 from accelsim.hw.config import HwConfig
-from accelsim.hw.factory import build_machine_parts, build_policy
+from accelsim.hw.factory import (
+    build_machine_parts,
+    build_policy,
+    check_simulated_work,
+    transfer_bits,
+)
 from accelsim.sim.fastpath import FastAccelerator
 from accelsim.sim.policies import Policy, PreparedSchedule
 from accelsim.sim.work import LayerWork
@@ -113,7 +118,10 @@ def evaluate_point(task: SweepTask, space: SweepSpace, point: Point) -> dict[str
         hw = hw_of(space, point)
         model = (task.model, *model_params(point))
         network = lowered(*model)
-        run = simulate_point(network, prepared(model, build_policy(hw), hw.sram.size), hw)
+        policy = build_policy(hw)
+        schedule = prepared(model, policy, hw.sram.size)
+        check_simulated_work(schedule, hw, prepared_bits(model, policy, hw.sram.size))
+        run = simulate_point(network, schedule, hw)
         row = point_row(task, point, OK, "")
         row.update(run_row(run))
         return row
@@ -186,6 +194,13 @@ def prepared(model: tuple[str | None, float, float], policy: Policy,
     :func:`lowered` takes it) for an SRAM of ``capacity_bits``, once per process.
     Policies are frozen settings, so equal settings share one entry."""
     return policy.prepare(lowered(*model).schedule, capacity_bits)
+
+
+@lru_cache(maxsize=256)
+def prepared_bits(model: tuple[str | None, float, float], policy: Policy,
+                  capacity_bits: int) -> int:
+    """The DDR traffic of :func:`prepared` (same arguments), in bits, once per process."""
+    return transfer_bits(prepared(model, policy, capacity_bits))
 
 
 def preload(space: SweepSpace) -> None:

@@ -23,7 +23,8 @@ from accelsim.sim.dram.memory import DramModel
 from accelsim.sim.energy import EnergyCosts
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
-from accelsim.sim.policies import Policy
+from accelsim.limits import MAX_TIMED_DRAM_BYTES
+from accelsim.sim.policies import Policy, PreparedSchedule, Transfer
 
 
 def build_dram_model(hw: HwConfig) -> DramModel:
@@ -79,6 +80,38 @@ def build_energy_costs(hw: HwConfig) -> EnergyCosts:
                    else energy.static_power / 1_000_000),
         vector_op_pj=None if energy.vector_op is None else energy.vector_op / 1000,
     )
+
+
+def transfer_bits(prepared: PreparedSchedule) -> int:
+    """Bits a prepared schedule moves over the DDR bus, reads and writes."""
+    return sum(step.bits for segment in prepared.segments for step in segment.steps
+               if isinstance(step, Transfer))
+
+
+def check_simulated_work(prepared: PreparedSchedule, hw: HwConfig,
+                         total_bits: int | None = None) -> None:
+    """Refuse, before it runs, a run whose DDR traffic a timed DRAM model would take
+    hours to simulate burst by burst (:data:`~accelsim.limits.MAX_TIMED_DRAM_BYTES`).
+    ``total_bits``: :func:`transfer_bits` of ``prepared``, when the caller has it."""
+    if isinstance(hw.dram, IdealDram):
+        return
+    total_bytes = (transfer_bits(prepared) if total_bits is None else total_bits) // 8
+    if total_bytes <= MAX_TIMED_DRAM_BYTES:
+        return
+    moved, layer = 0, 0
+    for segment in prepared.segments:
+        for step, index in zip(segment.steps, segment.step_layers):
+            if isinstance(step, Transfer):
+                moved += step.bits
+                if moved // 8 > MAX_TIMED_DRAM_BYTES and not layer:
+                    layer = index
+    work = prepared.schedule[layer - 1] if layer else None
+    where = f" (the limit is passed at layer {layer}, {work.name!r})" if work else ""
+    raise ConfigError(
+        f"the run moves {total_bytes:,} bytes over DDR{where}, more than the "
+        f"{MAX_TIMED_DRAM_BYTES:,} bytes ({MAX_TIMED_DRAM_BYTES // 2**30} GiB) a timed DRAM "
+        f"model simulates in one run, burst by burst (see Limits in the README); "
+        f"time it on dram.model: ideal instead")
 
 
 def build_policy(hw: HwConfig) -> Policy:
