@@ -56,7 +56,7 @@ from accelsim.sim.compute.dataflow import dataflow_rule
 from accelsim.sim.compute.systolic import GROUP_MAPPINGS
 from accelsim.sim.dram.spec import REFRESH_OFF, DramSpec, SpecError
 from accelsim.sim.dram.standards import STANDARDS, standard_named
-from accelsim.sim.policies import PaperPolicy, TiledPolicy
+from accelsim.sim.policies import FusedPolicy, Machine, PaperPolicy, TiledPolicy
 
 
 
@@ -360,10 +360,40 @@ class TiledPolicyConfig(_Strict):
         return TiledPolicy(precision.activation_bits, precision.weight_bits, self.pipeline_tiles)
 
 
-PolicyConfig = Annotated[PaperPolicyConfig | TiledPolicyConfig, Field(discriminator="name")]
+class FusedPolicyConfig(_Strict):
+    """Depth-first fusion of runs of layers in row tiles, over the tiled plan
+    (``sim/policies/fused.py``). ``halo``: rows shared by neighbouring tiles kept on
+    chip or recomputed; ``objective``: what the plan minimises; ``pipeline_tiles`` as
+    for tiled."""
 
-POLICIES: dict[str, type[PaperPolicyConfig | TiledPolicyConfig]] = {
-    "paper": PaperPolicyConfig, "tiled": TiledPolicyConfig}
+    name: Literal["fused"]
+    halo: Literal["cache", "recompute"] = "cache"
+    objective: Literal["latency", "ddr", "energy"] = "latency"
+    pipeline_tiles: Annotated[int, Field(gt=0, le=4096)] = 8
+
+    def build(self, precision: Precision, machine: Machine | None = None) -> FusedPolicy:
+        return FusedPolicy(precision.activation_bits, precision.weight_bits, machine,
+                           self.halo, self.objective, self.pipeline_tiles)
+
+
+FUSION_OPTIONS = ("halo", "objective")
+"""Options only the fused policy has (on another policy: one error naming it)."""
+
+
+def _no_fusion_options(value: object) -> object:
+    if isinstance(value, Mapping) and value.get("name") in ("paper", "tiled"):
+        for key in FUSION_OPTIONS:
+            if key in value:
+                raise ValueError(f"{key!r} is an option of the fused policy (policy.name: "
+                                 f"fused); the {value['name']} policy has no {key}")
+    return value
+
+
+PolicyConfig = Annotated[PaperPolicyConfig | TiledPolicyConfig | FusedPolicyConfig,
+                         Field(discriminator="name"), BeforeValidator(_no_fusion_options)]
+
+POLICIES: dict[str, type[PaperPolicyConfig | TiledPolicyConfig | FusedPolicyConfig]] = {
+    "paper": PaperPolicyConfig, "tiled": TiledPolicyConfig, "fused": FusedPolicyConfig}
 """The policy registry: ``policy.name`` -> its config model, whose ``build(precision)``
 makes the policy. The ``PolicyConfig`` union lists the same models."""
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from accelsim.errors import ConfigError
 from accelsim.hw.config import (
+    FusedPolicyConfig,
     HwConfig,
     IdealCompute,
     IdealDram,
@@ -115,7 +116,12 @@ def check_simulated_work(prepared: PreparedSchedule, hw: HwConfig,
 
 
 def build_policy(hw: HwConfig) -> Policy:
-    """The config's policy, as its registry entry (``hw.config.POLICIES``) builds it."""
+    """The config's policy, as its registry entry (``hw.config.POLICIES``) builds it; the
+    fused policy also gets the machine it plans for."""
+    if isinstance(hw.policy, FusedPolicyConfig):
+        from accelsim.hw.machine import ConfiguredMachine
+
+        return hw.policy.build(hw.precision, ConfiguredMachine.of(hw))
     return hw.policy.build(hw.precision)
 
 

@@ -52,3 +52,24 @@ def test_an_unknown_policy_lists_the_valid_ones(tmp_path: Path) -> None:
 def test_an_option_of_another_policy_is_an_unknown_key(tmp_path: Path) -> None:
     message = error_for(tmp_path, BASE + "policy: {name: paper, pipeline_tiles: 4}\n")
     assert "policy.paper.pipeline_tiles: unknown key" in message
+
+
+def test_the_fused_policy_takes_its_options_and_the_machine(tmp_path: Path) -> None:
+    from accelsim.hw.config import load_hw
+    from accelsim.sim.policies import FusedPolicy
+
+    path = tmp_path / "hw.yaml"
+    path.write_text(BASE + "policy: {name: fused, halo: recompute, objective: ddr}\n")
+    policy = build_policy(load_hw(path))
+    assert isinstance(policy, FusedPolicy)
+    assert (policy.halo, policy.objective, policy.machine is not None) == ("recompute", "ddr",
+                                                                          True)
+
+
+def test_a_fusion_option_on_a_policy_without_fusion_is_one_error(tmp_path: Path) -> None:
+    for policy, key in (("tiled", "halo"), ("paper", "objective")):
+        message = error_for(tmp_path, BASE + f"policy: {{name: {policy}, {key}: cache}}\n")
+        assert (f"policy: {key!r} is an option of the fused policy (policy.name: fused); "
+                f"the {policy} policy has no {key}") in message
+    message = error_for(tmp_path, BASE + "policy: {name: fused, halo: sometimes}\n")
+    assert "policy.fused.halo: " in message and "'cache'" in message

@@ -2,7 +2,7 @@
 
 ``fast == simpy`` for the whole :class:`SimulationResult` (every layer, every
 step record, the SRAM occupancy series), and a stateful DRAM model sees the
-same calls in the same order. Three families of cases:
+same calls in the same order. Four families of cases:
 
 - random step graphs (drawn prepared schedules, in segments of one layer and
   of several whose steps wait across layers) on units with tiny, round
@@ -12,7 +12,9 @@ same calls in the same order. Three families of cases:
   the paper and tiled policies, on ideal, systolic and vector compute, with
   energy on and off;
 - the same on a real DDR3 model built by the hardware factory (few examples:
-  that model is slow).
+  that model is slow);
+- fused plans (groups of layers in row tiles, ``sim/policies/fused.py``) on random
+  chains and DAGs with shapes, on the ideal pipe and on DDR3.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from hypothesis import strategies as st
 
 from accelsim.errors import AccelsimError
 from accelsim.hw.config import validate_hw
-from accelsim.hw.factory import build_accelerator
+from accelsim.hw.factory import build_accelerator, build_policy
 from accelsim.sim.bus import BusTiming, IdealPipe
 from accelsim.sim.compute.dispatch import VECTOR_OPS, DispatchTiming
 from accelsim.sim.compute.ideal import IdealThroughput
@@ -40,6 +42,7 @@ from accelsim.sim.policies import PaperPolicy, Policy, PreparedSchedule, TiledPo
 from accelsim.sim.policies.base import Compute, LayerAccount, LayerPlan, Segment, Step, Transfer
 from accelsim.sim.results import SimulationResult
 from accelsim.sim.work import ConvGeometry, LayerWork
+from fused_networks import fusable_networks
 from sim_runs import layer_by_layer
 
 GBPS_1 = 8 * 10**9  # 125 ps a bit
@@ -322,6 +325,29 @@ def test_networks_run_identically_on_ddr3(schedule: list[LayerWork], size: str, 
         return machine.bus.timing, machine.compute.timing, machine.energy if energy else None
 
     prepared = prepare(POLICIES[policy], schedule, hw.sram.size)
+    if prepared is not None:
+        fast, slow = both(make, prepared)
+        assert fast == slow
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fusable_networks(), st.sampled_from([16_000, 64_000, 256_000, 1_000_000, 16_000_000]),
+       st.sampled_from(["cache", "recompute"]), st.sampled_from(["ideal", "ddr3"]),
+       st.booleans())
+def test_fused_plans_run_identically(schedule: list[LayerWork], size_bytes: int, halo: str,
+                                     dram: str, energy: bool) -> None:
+    """Fused groups: segments of many layers, steps waiting on earlier layers' steps."""
+    data = ddr3_hw(f"{size_bytes} B", "fused", "ideal", "DDR3-1066F")
+    data["policy"] = {"name": "fused", "halo": halo}
+    if dram == "ideal":
+        data["dram"] = {"model": "ideal", "bandwidth": "1 GB/s"}
+    hw = validate_hw(data, "test")
+
+    def make() -> tuple[BusTiming, ComputeTiming, EnergyAccounting | None]:
+        machine = build_accelerator(hw)
+        return machine.bus.timing, machine.compute.timing, machine.energy if energy else None
+
+    prepared = prepare(build_policy(hw), schedule, hw.sram.size)
     if prepared is not None:
         fast, slow = both(make, prepared)
         assert fast == slow

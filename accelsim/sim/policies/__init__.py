@@ -14,8 +14,9 @@ from accelsim.sim.policies.base import (
     TooManyTilesError,
     Transfer,
 )
+from accelsim.sim.policies.fused import FusedPolicy, Machine
 from accelsim.sim.policies.paper import PaperPolicy
 from accelsim.sim.policies.tiled import TiledPolicy
 
-__all__ = ["Compute", "LayerAccount", "LayerPlan", "PaperPolicy", "Policy", "PreparedSchedule",
+__all__ = ["Compute", "FusedPolicy", "Machine", "LayerAccount", "LayerPlan", "PaperPolicy", "Policy", "PreparedSchedule",
            "Segment", "SramTooSmallError", "Step", "TiledPolicy", "TooManyTilesError", "Transfer"]
