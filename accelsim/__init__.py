@@ -6,6 +6,7 @@
     run.to_dataframe()                                    # one row per layer (needs pandas)
     accelsim.sweep(hw, {"sram.size": ["256 KB", "1 MB"]})  # one row per design
     accelsim.plots.layer_time(run)                        # a matplotlib Figure
+    accelsim.fit(hw).policy("tiled").min_sram_bytes        # smallest SRAM without a spill
 
 The names below are imported when first used, so that ``import accelsim`` (and
 every ``accelsim`` command) costs only what it uses: the ONNX front-end is
@@ -23,10 +24,12 @@ _PUBLIC = {
     "AccelsimError": "accelsim.errors",
     "ConfigError": "accelsim.errors",
     "ModelError": "accelsim.errors",
+    "FitResult": "accelsim.api",
     "HwConfig": "accelsim.hw.config",
     "load_hw": "accelsim.hw.config",
     "load_model": "accelsim.workload",
     "Network": "accelsim.workload.ir",
+    "fit": "accelsim.explore.fit",
     "RunResult": "accelsim.api",
     "simulate": "accelsim.api",
     "sweep": "accelsim.explore.frame",
@@ -36,9 +39,10 @@ _MODULES = {"plots": "accelsim.report.plots", "schema": "accelsim.schema"}
 __all__ = sorted([*_PUBLIC, *_MODULES, "__version__"])
 
 if TYPE_CHECKING:
-    from accelsim.api import RunResult, simulate
+    from accelsim.api import FitResult, RunResult, simulate
     from accelsim import schema
     from accelsim.errors import AccelsimError, ConfigError, ModelError
+    from accelsim.explore.fit import fit
     from accelsim.explore.frame import sweep
     from accelsim.report import plots
     from accelsim.hw.config import HwConfig, load_hw

@@ -178,3 +178,64 @@ def bundled_hw_path(name: str = "1mb_ddr3") -> Path:
     from accelsim.hw.bundled import resolve
 
     return resolve(Path(name).name)
+
+
+FIT_OK, FIT_SPILL, FIT_TOO_SMALL = "ok", "spill", "too small"
+"""What a model does on one SRAM size under a policy: runs without any spill, runs
+but spills, or cannot run at all (the policy refuses the SRAM)."""
+
+
+@dataclass(frozen=True)
+class FitPoint:
+    """One SRAM size of a fit, simulated: ``status`` is :data:`FIT_OK`, :data:`FIT_SPILL`
+    or :data:`FIT_TOO_SMALL` (then ``error`` is the policy's one-line reason and the
+    figures are 0). ``performance_ps`` is the run's latency, ``ddr_bytes`` its DDR
+    reads and writes, ``spill_bytes`` the part of them that was spill."""
+
+    sram_bytes: int
+    status: str
+    performance_ps: int = 0
+    ddr_bytes: int = 0
+    spill_bytes: int = 0
+    energy_pj: float = 0.0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyFit:
+    """One policy's answer: ``min_sram_bytes``, the smallest SRAM (a multiple of the
+    fit's step) on which the model runs without any spill, simulated at that size and
+    one step below it; None when no size up to the search's bound does (``error`` says
+    why). ``ladder``: simulated sizes around it, smallest first. ``probes``: sizes the
+    search prepared the policy's plan for."""
+
+    policy: str
+    min_sram_bytes: int | None
+    ladder: tuple[FitPoint, ...]
+    probes: int
+    error: str = ""
+
+    @property
+    def at_min(self) -> FitPoint | None:
+        """The ladder's point at ``min_sram_bytes`` (None when nothing fits)."""
+        return next((p for p in self.ladder if p.sram_bytes == self.min_sram_bytes), None)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """``accelsim.fit``: for each policy, the smallest SRAM that runs ``model_name``
+    on ``hw_name`` (whose own SRAM is ``hw_sram_bytes``) without a spill, to
+    ``step_bytes``, and the latency on a ladder of sizes around it."""
+
+    model_name: str
+    hw_name: str
+    hw_sram_bytes: int
+    step_bytes: int
+    policies: tuple[PolicyFit, ...]
+
+    def policy(self, name: str) -> PolicyFit:
+        """The answer of the policy called ``name`` (KeyError if it was not fitted)."""
+        for fitted in self.policies:
+            if fitted.policy == name:
+                return fitted
+        raise KeyError(name)

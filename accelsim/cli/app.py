@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from accelsim.cli import configs, diff, dram, model, pareto, reproduce, run, sweep, verify
+from accelsim.cli import configs, diff, dram, fit, model, pareto, reproduce, run, sweep, verify
 
 app = typer.Typer(
     name="accelsim",
@@ -50,6 +50,7 @@ app.command("verify")(verify.verify)
 app.command("dram")(dram.dram)
 app.command("sweep")(sweep.sweep)
 app.command("pareto")(pareto.pareto)
+app.command("fit")(fit.fit)
 app.command("configs")(configs.configs)
 app.add_typer(model.app, name="model")
 

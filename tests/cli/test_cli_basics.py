@@ -14,7 +14,8 @@ from cli_process import REPO, accelsim
 
 from accelsim import __version__
 
-COMMANDS = ("run", "diff", "reproduce", "verify", "dram", "sweep", "pareto", "model mobilenet")
+COMMANDS = ("run", "diff", "reproduce", "verify", "dram", "sweep", "pareto", "fit",
+            "model mobilenet")
 
 
 def test_version_and_short_help() -> None:
