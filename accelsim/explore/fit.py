@@ -72,18 +72,34 @@ def fit(hw: str | Path | HwConfig, model: str | Path | Network | None = None,
     Raises :class:`~accelsim.errors.AccelsimError` (one line) for an unknown policy,
     or for a model that no policy can run without a spill at any size."""
     base = load_hw(hw)
-    network = model if isinstance(model, Network) else load_model(
-        model if model is not None else bundled_model_path())
     names = _policy_names(policies)
     if step_bytes <= 0:
         raise ConfigError(f"fit: the step must be > 0 bytes, got {step_bytes}")
-    lowered = LoweredModel(network.name, network.source, tuple(network.work()))
+    lowered = _lowered(model)
     fits = tuple(_fit_policy(_with_policy(base, name), lowered, step_bytes) for name in names)
     if all(f.min_sram_bytes is None for f in fits):
         reasons = "; ".join(f"{f.policy}: {f.error}" for f in fits)
-        raise AccelsimError(f"{network.name} cannot run on {base.name} without a spill at any "
+        raise AccelsimError(f"{lowered.name} cannot run on {base.name} without a spill at any "
                             f"SRAM size: {reasons}")
-    return FitResult(network.name, base.name, base.sram.size // 8, step_bytes, fits)
+    return FitResult(lowered.name, base.name, base.sram.size // 8, step_bytes, fits)
+
+
+def sram_curve(hw: str | Path | HwConfig, sizes_bytes: Sequence[int],
+               model: str | Path | Network | None = None,
+               policy: str | None = None) -> tuple[FitPoint, ...]:
+    """``model`` on ``hw`` under ``policy`` (default: the config's own) at each SRAM size
+    of ``sizes_bytes``, simulated on the fast path: the curve that ``fit`` samples."""
+    base = load_hw(hw)
+    (name,) = _policy_names([policy or base.policy.name])
+    machine = _with_policy(base, name)
+    search = _Search(machine, build_policy(machine), _lowered(model), 1)
+    return tuple(search.point(size) for size in sizes_bytes)
+
+
+def _lowered(model: str | Path | Network | None) -> LoweredModel:
+    network = model if isinstance(model, Network) else load_model(
+        model if model is not None else bundled_model_path())
+    return LoweredModel(network.name, network.source, tuple(network.work()))
 
 
 def _policy_names(policies: Sequence[str] | None) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import pytest
 import accelsim
 from accelsim.api import FIT_OK, FIT_SPILL, FIT_TOO_SMALL
 from accelsim.errors import AccelsimError, ConfigError
-from accelsim.explore.fit import fit, plan_spills
+from accelsim.explore.fit import fit, plan_spills, sram_curve
 from accelsim.hw.config import POLICIES, HwConfig, load_hw
 from accelsim.hw.factory import build_policy
 from accelsim.sim.policies import SramTooSmallError
@@ -134,3 +134,10 @@ def test_a_model_that_fits_no_size_is_one_error_line(tmp_path: Path) -> None:
     assert message.startswith("huge cannot run on paper-1mb-ddr3-1066-tiled without a spill")
     for name in POLICIES:
         assert f"{name}: too small even at 1.1 TB (the size limit)" in message
+
+
+def test_a_curve_at_chosen_sizes_is_the_fit_ladder_at_those_sizes(
+        bundled_fit: accelsim.FitResult) -> None:
+    ladder = bundled_fit.policy("paper").ladder
+    curve = sram_curve(TILED, [p.sram_bytes for p in ladder], policy="paper")
+    assert curve == ladder
