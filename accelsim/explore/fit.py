@@ -41,7 +41,6 @@ from accelsim.hw.factory import build_policy
 from accelsim.limits import MAX_SIZE_BITS
 from accelsim.quantity import exact_size, format_bytes
 from accelsim.sim.policies import (
-    Policy,
     PreparedSchedule,
     SramTooSmallError,
     TooManyTilesError,
@@ -92,7 +91,7 @@ def sram_curve(hw: str | Path | HwConfig, sizes_bytes: Sequence[int],
     base = load_hw(hw)
     (name,) = _policy_names([policy or base.policy.name])
     machine = _with_policy(base, name)
-    search = _Search(machine, build_policy(machine), _lowered(model), 1)
+    search = _Search(machine, _lowered(model), 1)
     return tuple(search.point(size) for size in sizes_bytes)
 
 
@@ -136,7 +135,6 @@ class _Search:
     """One policy on one machine: plans by size, each prepared once."""
 
     hw: HwConfig
-    policy: Policy
     model: LoweredModel
     step_bytes: int
     plans: dict[int, PreparedSchedule | str] = field(default_factory=dict)
@@ -145,10 +143,17 @@ class _Search:
         """The plan on ``k`` steps of SRAM, or the policy's reason it cannot run there."""
         if k not in self.plans:
             try:
-                self.plans[k] = self.policy.prepare(self.model.schedule, k * self.step_bytes * 8)
+                # Built for the machine at this size: a policy may plan for its machine
+                # (fused checks its groups on it), SRAM included.
+                policy = build_policy(self.at(k))
+                self.plans[k] = policy.prepare(self.model.schedule, k * self.step_bytes * 8)
             except (SramTooSmallError, TooManyTilesError) as exc:
                 self.plans[k] = str(exc)
         return self.plans[k]
+
+    def at(self, k: int) -> HwConfig:
+        """The machine with ``k`` steps of SRAM."""
+        return self.hw.model_copy(update={"sram": {"size": exact_size(k * self.step_bytes * 8)}})
 
     def fits(self, k: int) -> bool:
         plan = self.plan(k)
@@ -190,18 +195,17 @@ class _Search:
         plan = self.plan(k)
         if isinstance(plan, str):
             return FitPoint(size, FIT_TOO_SMALL, error=plan)
-        hw = self.hw.model_copy(update={"sram": {"size": exact_size(size * 8)}})
-        totals = run_totals(simulate_point(self.model, plan, hw))
+        totals = run_totals(simulate_point(self.model, plan, self.at(k)))
         spilled = totals["spill_bytes"] > 0 or totals["spilled_layer_count"] > 0
         if spilled != plan_spills(plan):
-            raise RuntimeError(f"{self.policy.name} at {size} bytes: the plan says spill="
+            raise RuntimeError(f"{self.hw.policy.name} at {size} bytes: the plan says spill="
                                f"{plan_spills(plan)}, the simulation {spilled}")
         return FitPoint(size, FIT_SPILL if spilled else FIT_OK, totals["performance_ps"],
                         totals["ddr_bytes"], totals["spill_bytes"], totals["energy_pj"])
 
 
 def _fit_policy(hw: HwConfig, model: LoweredModel, step_bytes: int) -> PolicyFit:
-    search = _Search(hw, build_policy(hw), model, step_bytes)
+    search = _Search(hw, model, step_bytes)
     cap = _cap_steps(hw, model, step_bytes)
     own = min(max(1, -(-hw.sram.size // 8 // step_bytes)), cap)
     found = search.smallest(own, cap)
@@ -211,7 +215,7 @@ def _fit_policy(hw: HwConfig, model: LoweredModel, step_bytes: int) -> PolicyFit
         below = [k for k in sizes if k < found and points[k].status == FIT_OK]
         if not below:
             if points[found].status != FIT_OK:
-                raise RuntimeError(f"{search.policy.name}: {found} steps fit by plan, "
+                raise RuntimeError(f"{search.hw.policy.name}: {found} steps fit by plan, "
                                    "not in the simulation")
             return PolicyFit(hw.policy.name, found * step_bytes,
                              tuple(points[k] for k in sizes), len(search.plans))
