@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import console, user_errors
+from accelsim.cli.common import fail, user_errors
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+def column_values(option: str, items: list[str] | None) -> dict[str, float]:
+    """``COL=NUMBER`` items of a repeatable option as {column: number}; a malformed one
+    is one error line."""
+    values: dict[str, float] = {}
+    for item in items or ():
+        column, equals, number = item.rpartition("=")
+        try:
+            if not (equals and column) or "_" in number:
+                raise ValueError
+            value = float(number)
+        except ValueError:
+            raise fail(f"{option} {item!r}: expected COLUMN=NUMBER, e.g. "
+                       f"{option} performance_s=1e-6") from None
+        if column in values:
+            raise fail(f"{option} {column}: given twice")
+        values[column] = value
+    return values
 
 
 def diff(
@@ -16,22 +45,40 @@ def diff(
     rtol: Annotated[float, typer.Option(help="Relative tolerance for numbers.")] = 1e-9,
     atol: Annotated[float, typer.Option(help="Absolute tolerance for numbers.")] = 0.0,
     key: Annotated[str, typer.Option(help="Column that identifies a row.")] = "layer",
+    rtol_col: Annotated[Optional[list[str]], typer.Option(
+        "--rtol-col", metavar="COL=R", show_default=False,
+        help="Relative tolerance of one column (repeatable).")] = None,
+    atol_col: Annotated[Optional[list[str]], typer.Option(
+        "--atol-col", metavar="COL=A", show_default=False,
+        help="Absolute tolerance of one column (repeatable).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(
+        "--ignore", metavar="COL", show_default=False,
+        help="Leave this column out (repeatable).")] = None,
+    fmt: Annotated[Format, typer.Option(
+        "--format", metavar="FORMAT",
+        help="text, markdown (a PR comment), json, junit (JUnit XML) or github (GitHub "
+             "Actions annotations).")] = Format.text,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the report to this file; the standard output gets one "
+                      "summary line.", show_default=False)] = None,
 ) -> None:
-    """Compare two per-layer result tables cell by cell on their shared columns."""
-    from rich.table import Table
-
+    """Compare two per-layer result tables cell by cell. Every column and row of EXPECTED
+    must be in ACTUAL; a row only ACTUAL has is a difference too."""
+    from accelsim.outputs import Outputs
     from accelsim.report.diff import diff_tables
+    from accelsim.report.diff_formats import headline, render
 
-    with user_errors():
-        result = diff_tables(expected, actual, key=key, rtol=rtol, atol=atol)
-    if result.equal:
-        console.print(f"{result.compared_cells} cells in {len(result.columns)} shared columns "
-                      f"agree (rtol {rtol:g}, atol {atol:g}).")
-        return
-    table = Table(title=f"{len(result.differences)} cell(s) differ", title_justify="left")
-    for header in (key, "column", "expected", "actual"):
-        table.add_column(header)
-    for d in result.differences:
-        table.add_row(d.key, d.column, d.expected, d.actual)
-    console.print(table)
-    raise typer.Exit(code=1)
+    column_rtol = column_values("--rtol-col", rtol_col)
+    column_atol = column_values("--atol-col", atol_col)
+    with user_errors(), Outputs(expected, actual) as outputs:
+        outputs.add("--out", out)
+        result = diff_tables(expected, actual, key=key, rtol=rtol, atol=atol,
+                             column_rtol=column_rtol, column_atol=column_atol,
+                             ignore=tuple(ignore or ()))
+        report = render(result, fmt.value)
+        if out is not None:
+            outputs.write(out, report)
+    sys.stdout.write(report if out is None else f"accelsim diff: {headline(result)} "
+                                                f"Report: {out}\n")
+    if not result.equal:
+        raise typer.Exit(code=1)
