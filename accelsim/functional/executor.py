@@ -83,6 +83,11 @@ def _pool(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
                      for image in x])
 
 
+def _layer_norm(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
+    epsilon = float(layer.attr("epsilon", 1e-5))  # type: ignore[arg-type]
+    return kernels.layer_norm(xs[0], _int(layer, "axis", -1) % xs[0].ndim, epsilon, *params)
+
+
 def _softmax(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndarray:
     x, axis = xs[0], _int(layer, "axis", len(layer.input_shape) - 1)
     if _int(layer, "flatten", 0):
@@ -134,12 +139,13 @@ def _identity(layer: Layer, xs: Sequence[np.ndarray], params: Params) -> np.ndar
 
 BY_OP: Mapping[OpKind, LayerFn] = {
     OpKind.CONV: _conv, OpKind.DEPTHWISE: _conv, OpKind.POINTWISE: _conv, OpKind.FC: _fc,
-    OpKind.MATMUL: _matmul, OpKind.POOL: _pool, OpKind.SOFTMAX: _softmax}
+    OpKind.MATMUL: _matmul, OpKind.POOL: _pool, OpKind.SOFTMAX: _softmax,
+    OpKind.NORM: _layer_norm}
 BY_SOURCE_OP: Mapping[str, LayerFn] = {
     **{op: _binary for op in _BINARY}, "BatchNormalization": _batchnorm, "Concat": _concat,
     "Split": _slice, "Slice": _slice, "Transpose": _transpose, "QuantizeLinear": _identity,
     **{op: _identity for op in ("Relu", "Clip", "HardSwish", "HardSigmoid", "Sigmoid",
-                                "LeakyRelu")}}
+                                "LeakyRelu", "Erf", "Gelu")}}
 _WINDOWED = frozenset({OpKind.CONV, OpKind.DEPTHWISE, OpKind.POINTWISE, OpKind.POOL})
 _BY_SOURCE = frozenset({OpKind.ELTWISE, OpKind.MOVEMENT})
 """Kinds whose function is chosen by the ONNX op the layer came from."""

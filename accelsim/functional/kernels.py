@@ -87,6 +87,28 @@ def softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def layer_norm(x: np.ndarray, axis: int, epsilon: float, scale: np.ndarray | None,
+               bias: np.ndarray | None) -> np.ndarray:
+    """LayerNormalization over axes ``axis``.. (ONNX's rule): mean and biased variance
+    in float32, then ``scale`` and ``bias`` broadcast over the normalised axes."""
+    axes = tuple(range(axis, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    centred = x - mean
+    variance = np.square(centred).mean(axis=axes, keepdims=True)
+    y = centred / np.sqrt(variance + np.float32(epsilon))
+    if scale is not None:
+        y = y * scale
+    return y if bias is None else y + bias
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(y: np.ndarray) -> np.ndarray:
+    """The error function, element-wise (math.erf in float64, then y's dtype)."""
+    return np.asarray(_ERF(y.astype(np.float64)), dtype=np.float64).astype(y.dtype)
+
+
 def _relu(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
     return np.maximum(y, 0)
 
@@ -114,10 +136,22 @@ def _leakyrelu(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
     return np.where(y >= 0, y, np.float32(alpha) * y)
 
 
+def _erf(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    return erf(y)
+
+
+def _gelu(y: np.ndarray, params: tuple[float, ...]) -> np.ndarray:
+    if params == (1,):  # the tanh approximation
+        inner = np.float32(math.sqrt(2 / math.pi)) * (y + np.float32(0.044715) * y * y * y)
+        return np.float32(0.5) * y * (1 + np.tanh(inner))
+    return np.float32(0.5) * y * (1 + erf(y / np.float32(math.sqrt(2))))
+
+
 ACTIVATIONS: dict[ActivationKind, Callable[[np.ndarray, tuple[float, ...]], np.ndarray]] = {
     ActivationKind.RELU: _relu, ActivationKind.CLIP: _clip,
     ActivationKind.HARDSWISH: _hardswish, ActivationKind.HARDSIGMOID: _hardsigmoid,
     ActivationKind.SIGMOID: _sigmoid, ActivationKind.LEAKYRELU: _leakyrelu,
+    ActivationKind.ERF: _erf, ActivationKind.GELU: _gelu,
 }
 """The numpy function of each activation kind, (values, params) -> values."""
 

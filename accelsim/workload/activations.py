@@ -9,7 +9,11 @@ always printed them (``relu``, ``clip(0,6)``, ``hardsigmoid(0.2,0.5)``);
   (select); hardsigmoid: a MUL, an ADD and a clip (two MAX); hardswish:
   hardsigmoid at alpha 1/6, beta 1/2, then a MUL;
 - sigmoid: 1 / (1 + exp(-x)): an EXP, an ADD and a DIV (the negation folds into
-  the EXP's argument).
+  the EXP's argument);
+- erf: an ERF; gelu (exact): x * 0.5 * (1 + erf(x / sqrt 2)): a MUL by 1 / sqrt 2, an
+  ERF, an ADD and two MUL; gelu (tanh approximation):
+  0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): x^2, x^3, 0.044715 x^3 and the
+  sqrt(2/pi) factor (four MUL), the inner ADD, a TANH, the ADD of 1 and two MUL.
 """
 
 from __future__ import annotations
@@ -30,9 +34,12 @@ class ActivationKind(StrEnum):
     HARDSIGMOID = "hardsigmoid"  # params (alpha, beta): clip(alpha x + beta, 0, 1)
     SIGMOID = "sigmoid"
     LEAKYRELU = "leakyrelu"      # params (alpha,)
+    ERF = "erf"
+    GELU = "gelu"                # params () exact (erf), (1,) the tanh approximation
 
 
 _A, _M, _X, _D, _E = VectorOp.ADD, VectorOp.MUL, VectorOp.MAX, VectorOp.DIV, VectorOp.EXP
+_ERF, _TANH = VectorOp.ERF, VectorOp.TANH
 
 PER_ELEMENT: dict[ActivationKind, VectorWork] = {
     ActivationKind.RELU: ((_X, 1),),
@@ -41,6 +48,7 @@ PER_ELEMENT: dict[ActivationKind, VectorWork] = {
     ActivationKind.HARDSIGMOID: ((_M, 1), (_A, 1), (_X, 2)),
     ActivationKind.HARDSWISH: ((_M, 2), (_A, 1), (_X, 2)),
     ActivationKind.SIGMOID: ((_E, 1), (_A, 1), (_D, 1)),
+    ActivationKind.ERF: ((_ERF, 1),),
 }
 """Elementary vector operations per element of each activation kind."""
 
@@ -60,7 +68,13 @@ class Activation:
     @property
     def vector_work(self) -> VectorWork:
         """Elementary vector operations per element."""
+        if self.kind is ActivationKind.GELU:
+            return _GELU_TANH if self.params == (1,) else _GELU_ERF
         return PER_ELEMENT[self.kind]
+
+
+_GELU_ERF: VectorWork = ((_A, 1), (_M, 3), (_ERF, 1))
+_GELU_TANH: VectorWork = ((_A, 2), (_M, 6), (_TANH, 1))
 
 
 def _number(value: float) -> str:

@@ -4,7 +4,7 @@ The activation is fused into the layer producing its input when that input
 has no other consumer (renames/reshapes in between allowed) and the layer has
 no activation yet. Activations are :class:`~accelsim.workload.activations.Activation` records
 (relu, clip(lo, hi) with a missing bound -inf/inf and Clip(0, inf) a relu,
-hardswish, hardsigmoid(alpha, beta), sigmoid, leakyrelu(alpha));
+hardswish, hardsigmoid(alpha, beta), sigmoid, leakyrelu(alpha), erf, gelu);
 :mod:`accelsim.functional` evaluates them.
 Eltwise activation layers and Softmax count 0 MACs and 0 params; their
 arithmetic is vector work (the activation's per element, see
@@ -86,6 +86,20 @@ def lower_sigmoid(node: Node, state: GraphState) -> None:
 def lower_leaky_relu(node: Node, state: GraphState) -> None:
     alpha = _float_attr(node, "alpha", 0.01)
     fuse_or_emit_activation(node, state, Activation(ActivationKind.LEAKYRELU, (alpha,)))
+
+
+@lowering("Erf")
+def lower_erf(node: Node, state: GraphState) -> None:
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.ERF))
+
+
+@lowering("Gelu")
+def lower_gelu(node: Node, state: GraphState) -> None:
+    approximate = str(node.attr("approximate", "none"))
+    if approximate not in ("none", "tanh"):
+        raise state.error(node, f"expected approximate 'none' or 'tanh', got {approximate!r}")
+    params = (1.0,) if approximate == "tanh" else ()  # str: "gelu", "gelu(1)"
+    fuse_or_emit_activation(node, state, Activation(ActivationKind.GELU, params))
 
 
 @lowering("Softmax")
