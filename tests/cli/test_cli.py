@@ -83,12 +83,12 @@ def test_unsupported_op_names_node_and_op(tmp_path: Path) -> None:
     from onnx import TensorProto, helper
 
     graph = helper.make_graph(
-        [helper.make_node("Erf", ["x"], ["y"], name="the_erf")], "g",
+        [helper.make_node("Hardmax", ["x"], ["y"], name="the_hardmax")], "g",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
-    path = tmp_path / "erf.onnx"
+    path = tmp_path / "hardmax.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
-    assert_user_error(accelsim("run", "--hw", HW, "--model", str(path)), "the_erf", "Erf",
+    assert_user_error(accelsim("run", "--hw", HW, "--model", str(path)), "the_hardmax", "Hardmax",
                       "Conv")
 
 

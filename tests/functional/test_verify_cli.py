@@ -85,12 +85,12 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     w = numpy_helper.from_array(np.ones((2, 3, 1, 1), np.float32), "w")
     graph = helper.make_graph(
         [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
-         helper.make_node("Erf", ["c"], ["y"], name="the_erf")], "g",
+         helper.make_node("Hardmax", ["c"], ["y"], name="the_hardmax")], "g",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 4])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])], initializer=[w])
-    unsupported = tmp_path / "erf.onnx"
+    unsupported = tmp_path / "hardmax.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), unsupported)
-    assert_user_error(accelsim("verify", "--model", str(unsupported)), "'the_erf'", "'Erf'")
+    assert_user_error(accelsim("verify", "--model", str(unsupported)), "'the_hardmax'", "'Hardmax'")
 
     np.save(tmp_path / "wrong.npy", np.ones((3, 5), np.float32))
     assert_user_error(accelsim("verify", "--model", str(good), "--input",
