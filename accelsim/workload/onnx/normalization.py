@@ -97,7 +97,7 @@ def lower_layer_norm(node: Node, state: GraphState) -> None:
         raise state.error(node, f"expected axis in [{-rank}, {rank - 1}], got {axis}")
     axis %= rank
     normalised = x_shape[axis:]
-    params = []
+    params: list[np.ndarray | None] = []
     for index, what in ((1, "the scale"), (2, "the bias")):
         if not node.input(index):
             params.append(None)
