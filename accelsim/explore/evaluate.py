@@ -41,12 +41,10 @@ from accelsim.explore.rows import FAILED, INVALID, OK, run_row
 from accelsim.explore.space import Axis, Point, Scalar, SweepSpace
 from accelsim.hw.config import HwConfig
 from accelsim.hw.factory import (
-    build_machine_parts,
+    build_fast_accelerator,
     build_policy,
     check_simulated_work,
-    transfer_bits,
 )
-from accelsim.sim.fastpath import FastAccelerator
 from accelsim.sim.policies import Policy, PreparedSchedule
 from accelsim.sim.work import LayerWork
 from accelsim.workload import load_model
@@ -120,7 +118,7 @@ def evaluate_point(task: SweepTask, space: SweepSpace, point: Point) -> dict[str
         network = lowered(*model)
         policy = build_policy(hw)
         schedule = prepared(model, policy, hw.sram.size)
-        check_simulated_work(schedule, hw, prepared_bits(model, policy, hw.sram.size))
+        check_simulated_work(schedule, hw)
         run = simulate_point(network, schedule, hw)
         row = point_row(task, point, OK, "")
         row.update(run_row(run))
@@ -179,9 +177,7 @@ def simulate_point(network: LoweredModel, schedule: PreparedSchedule, hw: HwConf
                    ) -> RunResult:
     """``accelsim.api.simulate(network, hw)`` on the fast path, ``schedule`` being the
     policy of ``hw`` prepared beforehand on ``network.work()``: the same :class:`RunResult`."""
-    parts = build_machine_parts(hw)
-    sim = FastAccelerator(parts.sram_capacity_bits, parts.bus_timing, parts.compute_timing,
-                          parts.activation_bits, parts.energy).run(schedule)
+    sim = build_fast_accelerator(hw).run(schedule)
     return RunResult(model_name=network.name, model_source=network.source, hw_name=hw.name,
                      policy=schedule.policy, activation_bits=hw.precision.activation_bits,
                      sim=sim)
@@ -194,13 +190,6 @@ def prepared(model: tuple[str | None, float, float], policy: Policy,
     :func:`lowered` takes it) for an SRAM of ``capacity_bits``, once per process.
     Policies are frozen settings, so equal settings share one entry."""
     return policy.prepare(lowered(*model).schedule, capacity_bits)
-
-
-@lru_cache(maxsize=256)
-def prepared_bits(model: tuple[str | None, float, float], policy: Policy,
-                  capacity_bits: int) -> int:
-    """The DDR traffic of :func:`prepared` (same arguments), in bits, once per process."""
-    return transfer_bits(prepared(model, policy, capacity_bits))
 
 
 def preload(space: SweepSpace) -> None:

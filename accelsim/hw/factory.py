@@ -24,6 +24,7 @@ from accelsim.sim.dram.memory import DramModel
 from accelsim.sim.energy import EnergyCosts
 from accelsim.sim.energy_accounting import EnergyAccounting
 from accelsim.sim.engine import Accelerator
+from accelsim.sim.fastpath import FastAccelerator
 from accelsim.limits import MAX_TIMED_DRAM_BYTES
 from accelsim.sim.policies import Policy, PreparedSchedule, Transfer
 
@@ -83,20 +84,12 @@ def build_energy_costs(hw: HwConfig) -> EnergyCosts:
     )
 
 
-def transfer_bits(prepared: PreparedSchedule) -> int:
-    """Bits a prepared schedule moves over the DDR bus, reads and writes."""
-    return sum(step.bits for segment in prepared.segments for step in segment.steps
-               if isinstance(step, Transfer))
-
-
-def check_simulated_work(prepared: PreparedSchedule, hw: HwConfig,
-                         total_bits: int | None = None) -> None:
+def check_simulated_work(prepared: PreparedSchedule, hw: HwConfig) -> None:
     """Refuse, before it runs, a run whose DDR traffic a timed DRAM model would take
-    hours to simulate burst by burst (:data:`~accelsim.limits.MAX_TIMED_DRAM_BYTES`).
-    ``total_bits``: :func:`transfer_bits` of ``prepared``, when the caller has it."""
+    hours to simulate burst by burst (:data:`~accelsim.limits.MAX_TIMED_DRAM_BYTES`)."""
     if isinstance(hw.dram, IdealDram):
         return
-    total_bytes = (transfer_bits(prepared) if total_bits is None else total_bits) // 8
+    total_bytes = prepared.ddr_bits // 8
     if total_bytes <= MAX_TIMED_DRAM_BYTES:
         return
     moved, layer = 0, 0
@@ -158,3 +151,11 @@ def build_accelerator(hw: HwConfig) -> Accelerator:
     p = build_machine_parts(hw)
     return Accelerator(p.sram_capacity_bits, p.bus_timing, p.compute_timing,
                        p.activation_bits, energy=p.energy)
+
+
+def build_fast_accelerator(hw: HwConfig) -> FastAccelerator:
+    """A fresh machine on the fast path for one run: the same results as
+    :func:`build_accelerator`'s, without SimPy."""
+    p = build_machine_parts(hw)
+    return FastAccelerator(p.sram_capacity_bits, p.bus_timing, p.compute_timing,
+                           p.activation_bits, p.energy)

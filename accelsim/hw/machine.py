@@ -14,7 +14,6 @@ from functools import cached_property
 
 from accelsim.hw.config import HwConfig, IdealDram
 from accelsim.sim.compute.timing import ComputeTiming
-from accelsim.sim.fastpath import FastAccelerator
 from accelsim.sim.policies import PreparedSchedule
 from accelsim.sim.results import SimulationResult
 from accelsim.sim.units import PS_PER_S
@@ -52,8 +51,6 @@ class ConfiguredMachine:
         return self._compute.estimate(work).time_ps
 
     def run(self, prepared: PreparedSchedule) -> SimulationResult:
-        from accelsim.hw.factory import build_machine_parts
+        from accelsim.hw.factory import build_fast_accelerator
 
-        p = build_machine_parts(self.hw)
-        return FastAccelerator(p.sram_capacity_bits, p.bus_timing, p.compute_timing,
-                               p.activation_bits, p.energy).run(prepared)
+        return build_fast_accelerator(self.hw).run(prepared)

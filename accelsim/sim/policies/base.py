@@ -226,6 +226,12 @@ class PreparedSchedule:
         if expected != len(self.schedule) + 1:
             raise ValueError(f"segments cover {expected - 1} of {len(self.schedule)} layers")
 
+    @cached_property
+    def ddr_bits(self) -> int:
+        """Bits the plan moves over the DDR bus, reads and writes (computed once)."""
+        return sum(step.bits for segment in self.segments for step in segment.steps
+                   if isinstance(step, Transfer))
+
 
 class Policy(Protocol):
     """A residency/accounting policy: frozen settings (hashable, so that prepared

@@ -152,21 +152,20 @@ class _TiledFacts:
         self.read_by: dict[str, set[int]] = {}
         self.written_by: dict[str, set[int]] = {}
         self.address: dict[str, int] = {}
+        per_layer = [0] * n
+        spilled = [0] * n
         for segment in base.segments:
             for step, layer in zip(segment.steps, segment.step_layers):
-                if isinstance(step, Transfer) and step.tensor:
+                if not isinstance(step, Transfer):
+                    continue
+                per_layer[layer - 1] += step.bits
+                spilled[layer - 1] += step.bits if step.spill else 0
+                if step.tensor:
                     where = self.written_by if step.is_write else self.read_by
                     where.setdefault(step.tensor, set()).add(layer - 1)
                     self.address[step.tensor] = min(step.address,
                                                     self.address.get(step.tensor, step.address))
         self.last_reader = {name: max(r) for name, r in graph.readers.items()}
-        per_layer = [0] * n
-        spilled = [0] * n
-        for segment in base.segments:
-            for step, layer in zip(segment.steps, segment.step_layers):
-                if isinstance(step, Transfer):
-                    per_layer[layer - 1] += step.bits
-                    spilled[layer - 1] += step.bits if step.spill else 0
         self.ddr_prefix = [0]
         self.spill_prefix = [0]
         for bits, spill in zip(per_layer, spilled):
@@ -442,7 +441,7 @@ def _judged(policy: FusedPolicy, options: _Options, base: PreparedSchedule,
     plan = _assemble(policy, options, base, chosen)
     machine = policy.machine
     if policy.objective == "ddr" or machine is None:
-        return plan if _ddr_bits(plan) <= _ddr_bits(base) else base
+        return plan if plan.ddr_bits <= base.ddr_bits else base
     tiled_run = machine.run(base)
     fused_run = machine.run(plan)
     if policy.objective == "latency":
@@ -457,8 +456,3 @@ def _judged(policy: FusedPolicy, options: _Options, base: PreparedSchedule,
             fused_run = machine.run(plan)
         return plan if fused_run.total_ps <= tiled_run.total_ps else base
     return plan if fused_run.energy.total_pj <= tiled_run.energy.total_pj else base
-
-
-def _ddr_bits(plan: PreparedSchedule) -> int:
-    return sum(step.bits for segment in plan.segments for step in segment.steps
-               if isinstance(step, Transfer))
