@@ -6,7 +6,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from pathlib import Path
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,11 @@ def _console() -> Console:
 
 console = _console()
 T = TypeVar("T")
+
+ModelOption = Annotated[Optional[Path], typer.Option(
+    "--model", help="ONNX model or layer-table CSV.",
+    show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")]
+"""The ``--model`` of the commands that simulate a model file (default: None, the bundled one)."""
 
 
 def fail(message: str) -> typer.Exit:

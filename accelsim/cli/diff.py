@@ -23,16 +23,15 @@ class Format(str, Enum):
 def column_values(option: str, items: list[str] | None) -> dict[str, float]:
     """``COL=NUMBER`` items of a repeatable option as {column: number}; a malformed one
     is one error line."""
+    from accelsim.report.diff import number
+
     values: dict[str, float] = {}
     for item in items or ():
-        column, equals, number = item.rpartition("=")
-        try:
-            if not (equals and column) or "_" in number:
-                raise ValueError
-            value = float(number)
-        except ValueError:
+        column, equals, text = item.rpartition("=")
+        value = number(text) if equals and column else None
+        if value is None:
             raise fail(f"{option} {item!r}: expected COLUMN=NUMBER, e.g. "
-                       f"{option} performance_s=1e-6") from None
+                       f"{option} performance_s=1e-6")
         if column in values:
             raise fail(f"{option} {column}: given twice")
         values[column] = value

@@ -7,16 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import console, user_errors
+from accelsim.cli.common import ModelOption, console, user_errors
 
 
 def fit(
     hw: Annotated[Path, typer.Option(
         "--hw", help="Base hardware config (a YAML file or a bundled config's name); its "
                      "SRAM size is varied.")],
-    model: Annotated[Optional[Path], typer.Option(
-        "--model", help="ONNX model or layer-table CSV.",
-        show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")] = None,
+    model: ModelOption = None,
     policy: Annotated[Optional[list[str]], typer.Option(
         "--policy", metavar="NAME", help="Fit only this policy (repeatable), e.g. --policy tiled.",
         show_default="every registered policy")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from accelsim.cli.common import console, user_errors
+from accelsim.cli.common import ModelOption, console, user_errors
 from accelsim.errors import AccelsimError
 
 
@@ -15,9 +15,7 @@ def run(
     hw: Annotated[Path, typer.Option(
         "--hw", help="Hardware config: a YAML file or a bundled config's name (accelsim "
                      "configs lists them).")],
-    model: Annotated[Optional[Path], typer.Option(
-        "--model", help="ONNX model or layer-table CSV.",
-        show_default="the bundled MobileNet, models/mobilenet_cifar10.onnx")] = None,
+    model: ModelOption = None,
     csv_path: Annotated[Optional[Path], typer.Option(
         "--csv", help="Write per-layer results to this CSV file.")] = None,
     json_path: Annotated[Optional[Path], typer.Option(

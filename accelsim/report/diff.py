@@ -130,8 +130,9 @@ def read_table(path: str | Path, key: str) -> Table:
     return Table(path, header, rows, lines)
 
 
-def _number(text: str) -> float | None:
-    """A cell as a number, or None. Stricter than ``float``: "2_8" is text, not 28."""
+def number(text: str) -> float | None:
+    """A cell (or an option's value) as a number, or None. Stricter than ``float``:
+    "2_8" is text, not 28."""
     if "_" in text:
         return None
     try:
@@ -143,7 +144,7 @@ def _number(text: str) -> float | None:
 def cells_agree(expected: str, actual: str, tolerance: Tolerance) -> bool:
     if expected == actual:
         return True
-    e, a = _number(expected), _number(actual)
+    e, a = number(expected), number(actual)
     if e is None or a is None:
         return False
     if not (math.isfinite(e) and math.isfinite(a)):
