@@ -24,6 +24,7 @@ from accelsim.api import FIT_TOO_SMALL, FitPoint
 from accelsim.explore.fit import sram_curve
 from accelsim.hw.config import POLICIES
 from accelsim.quantity import format_bytes, format_time_ps
+from accelsim.report.fit_view import draw_curves
 from accelsim.report.plots import figure_bytes, new_figure
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,20 +70,9 @@ def plot(all_curves: dict[str, dict[str, tuple[FitPoint, ...]]]) -> bytes:
     fig = new_figure(11.0, 4.0 * len(all_curves))
     axes = fig.subplots(len(all_curves), 2, squeeze=False)
     for row, (label, curves) in enumerate(all_curves.items()):
-        for name, points in curves.items():
-            run = [(s / 1e6, p) for s, p in zip(SIZES_BYTES, points) if p.status != FIT_TOO_SMALL]
-            x = [s for s, _ in run]
-            axes[row][0].plot(x, [p.performance_ps / 1e9 for _, p in run], marker="o", ms=3,
-                              label=name)
-            axes[row][1].plot(x, [p.ddr_bytes / 1e6 for _, p in run], marker="o", ms=3,
-                              label=name)
-        for ax, unit in zip(axes[row], ("latency (ms)", "DDR traffic (MB)")):
-            ax.set_xscale("log")
-            ax.set_xlabel("SRAM (MB)")
-            ax.set_ylabel(unit)
+        draw_curves(axes[row][0], axes[row][1], curves)
+        for ax in axes[row]:
             ax.set_title(label, fontsize="medium")
-            ax.grid(True, which="both", alpha=0.3)
-            ax.legend(loc="best", fontsize="small")
     fig.suptitle(f"{accelsim.load_hw(HW).name}: latency and DDR traffic against SRAM size")
     fig.tight_layout()
     return figure_bytes(fig, "png")

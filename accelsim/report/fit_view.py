@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Group
@@ -107,6 +108,30 @@ def fit_json(result: FitResult) -> str:
     return json.dumps(fit_dict(result), indent=2) + "\n"
 
 
+def draw_curves(latency: Any, traffic: Any, curves: dict[str, Sequence[FitPoint]]) -> dict[str, str]:
+    """Latency (ms) on the axes ``latency`` and DDR traffic (MB) on ``traffic`` against
+    SRAM size (MB, log scale), one line per entry of ``curves`` (sizes that ran); returns
+    each line's colour by name."""
+    colours = {}
+    for name, points in curves.items():
+        run = [p for p in points if p.status != FIT_TOO_SMALL]
+        if not run:
+            continue
+        x = [p.sram_bytes / 1e6 for p in run]
+        line, = latency.plot(x, [seconds(p.performance_ps) * 1e3 for p in run], marker="o",
+                             ms=3, label=name)
+        traffic.plot(x, [p.ddr_bytes / 1e6 for p in run], marker="o", ms=3, c=line.get_color(),
+                     label=name)
+        colours[name] = line.get_color()
+    for ax, label in ((latency, "latency (ms)"), (traffic, "DDR traffic (MB)")):
+        ax.set_xscale("log")
+        ax.set_xlabel("SRAM (MB)")
+        ax.set_ylabel(label)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(loc="best", fontsize="small")
+    return colours
+
+
 def fit_plot(result: FitResult) -> Any:
     """Latency and DDR traffic against SRAM size, one line per policy, the smallest
     spill-free size of each marked; a matplotlib Figure."""
@@ -114,24 +139,11 @@ def fit_plot(result: FitResult) -> Any:
 
     fig = new_figure(11.0, 4.2)
     latency, traffic = fig.subplots(1, 2)
+    colours = draw_curves(latency, traffic, {f.policy: f.ladder for f in result.policies})
     for fitted in result.policies:
-        run = [p for p in fitted.ladder if p.status != FIT_TOO_SMALL]
-        if not run:
-            continue
-        x = [p.sram_bytes / 1e6 for p in run]
-        line, = latency.plot(x, [seconds(p.performance_ps) * 1e3 for p in run], marker="o",
-                             ms=3, label=fitted.policy)
-        traffic.plot(x, [p.ddr_bytes / 1e6 for p in run], marker="o", ms=3, c=line.get_color(),
-                     label=fitted.policy)
-        if fitted.min_sram_bytes is not None:
+        if fitted.min_sram_bytes is not None and fitted.policy in colours:
             for ax in (latency, traffic):
-                ax.axvline(fitted.min_sram_bytes / 1e6, c=line.get_color(), ls=":", lw=1)
-    for ax, label in ((latency, "latency (ms)"), (traffic, "DDR traffic (MB)")):
-        ax.set_xscale("log")
-        ax.set_xlabel("SRAM (MB)")
-        ax.set_ylabel(label)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(loc="best", fontsize="small")
+                ax.axvline(fitted.min_sram_bytes / 1e6, c=colours[fitted.policy], ls=":", lw=1)
     fig.suptitle(f"{result.model_name} on {result.hw_name}: dotted lines mark the smallest "
                  "SRAM without a spill")
     fig.tight_layout()
