@@ -42,7 +42,7 @@ from accelsim.sim.policies import PaperPolicy, Policy, PreparedSchedule, TiledPo
 from accelsim.sim.policies.base import Compute, LayerAccount, LayerPlan, Segment, Step, Transfer
 from accelsim.sim.results import SimulationResult
 from accelsim.sim.work import ConvGeometry, LayerWork
-from fused_networks import fusable_networks
+from fused_networks import conv, fusable_networks
 from sim_runs import layer_by_layer
 
 GBPS_1 = 8 * 10**9  # 125 ps a bit
@@ -210,20 +210,6 @@ def test_ties_queue_in_request_order_on_both_units() -> None:
 
 # -- random networks under the real policies ----------------------------------------------
 
-def conv(name: str, inputs: tuple[str, ...], c_in: int, c_out: int, h: int, k: int, s: int,
-         op: str) -> LayerWork:
-    pad = k // 2
-    out = (h + 2 * pad - k) // s + 1
-    groups = c_in if op == "depthwise" else 1
-    if op == "depthwise":
-        c_out = c_in
-    g = ConvGeometry(c_in, c_out, h, h, out, out, k, k, s, s, pads=(pad, pad, pad, pad),
-                     groups=groups)
-    return LayerWork(name, op, c_in * h * h, c_out * out * out,
-                     c_out * (c_in // groups) * k * k, c_out, g.conv_macs, g,
-                     inputs=inputs, output=name)
-
-
 @st.composite
 def networks(draw: st.DrawFn) -> list[LayerWork]:
     """A chain of conv, depthwise and pointwise layers with an occasional residual Add
@@ -254,8 +240,7 @@ def networks(draw: st.DrawFn) -> list[LayerWork]:
                 k, s, op = 3, draw(st.sampled_from([1, 2])) if h > 2 else 1, "depthwise"
             else:
                 k, s, op = 3, draw(st.sampled_from([1, 1, 2])) if h > 2 else 1, "conv"
-            layer = conv(f"l{i}", (source,), c, draw(st.sampled_from([8, 16, 24])), h, k, s,
-                         op)
+            layer = conv(f"l{i}", source, c, draw(st.sampled_from([8, 16, 24])), h, k, s, op)
         layers.append(layer)
         name = layer.output
         if layer.geometry is not None:
