@@ -9,6 +9,8 @@ command (``run_sweep`` with a ``LocalExecutor``, points on the fast path of
   size x DRAM bandwidth x compute throughput;
 - tiled/DDR3: hwconfigs/1mb_ddr3_1066_tiled.yaml, SRAM size x DDR3 speed bin x
   bus width x compute throughput: the realistic machine;
+- fused/DDR3: the realistic machine and axes under the depth-first fusion policy
+  (``policy: {name: fused}``), whose plans are chosen and checked per SRAM size;
 - systolic/DDR3 (when ``compute.model: systolic`` validates): the same with a
   systolic array whose shape is swept.
 """
@@ -77,9 +79,12 @@ def main() -> None:
           {"sram.size": SIZES, "dram.bandwidth": BANDWIDTHS, "compute.throughput": THROUGHPUTS},
           args.points, args.workers, folder)
     tiled = hwconfigs / "1mb_ddr3_1066_tiled.yaml"
-    sweep("tiled/DDR3", tiled,
-          {"sram.size": SIZES, "dram.preset": PRESETS, "dram.bus_width_bits": WIDTHS,
-           "compute.throughput": THROUGHPUTS}, args.realistic_points, args.workers, folder)
+    realistic_axes = {"sram.size": SIZES, "dram.preset": PRESETS, "dram.bus_width_bits": WIDTHS,
+                      "compute.throughput": THROUGHPUTS}
+    sweep("tiled/DDR3", tiled, realistic_axes, args.realistic_points, args.workers, folder)
+    fused = {**yaml.safe_load(tiled.read_text()), "policy": {"name": "fused"}}
+    sweep("fused/DDR3", tiled, realistic_axes, args.realistic_points, args.workers, folder,
+          base=fused)
     base = yaml.safe_load(tiled.read_text())
     base["compute"] = {"model": "systolic", "rows": 32, "cols": 32, "clock": "1 GHz"}
     try:
